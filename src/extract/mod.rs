@@ -1,0 +1,211 @@
+//! Extraction: a `Document` in, `IncidentMeta` out, every fact with its provenance. Pure: no
+//! I/O. Front matter always wins; prose fills the gaps; a disagreement is a warning.
+//!
+//! One file per kind of fact; each opens with a table of the forms it accepts.
+
+pub mod front;
+pub mod title;
+pub mod zone;
+
+use jiff::civil::Date;
+use jiff::Zoned;
+
+use crate::config::ExtractConfig;
+use crate::content::Document;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Found, IncidentMeta, Minutes, Source, Zone};
+use front::Stamp;
+
+/// What extraction needs from the site configuration.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    /// Assumed for times written without a zone.
+    pub site_zone: &'a Zone,
+    pub config: &'a ExtractConfig,
+    /// Taxonomies beyond `tags` and `services` whose values come from front matter.
+    pub taxonomies: &'a [String],
+}
+
+/// Extracts the metadata of one document.
+pub fn extract(doc: &Document, opts: &Options) -> (IncidentMeta, Vec<Diagnostic>) {
+    let mut meta = IncidentMeta::default();
+    let mut diags = Vec::new();
+    let extra_tax: Vec<String> = opts
+        .taxonomies
+        .iter()
+        .filter(|t| *t != "tags" && *t != "services")
+        .cloned()
+        .collect();
+    let instants = match &doc.front {
+        Some(fm) => front::apply(fm, &doc.shown, &extra_tax, &mut meta, &mut diags),
+        None => front::FrontInstants::default(),
+    };
+    apply_instants(&mut meta, instants, opts.site_zone);
+
+    if meta.title.is_none() {
+        meta.title = Some(
+            title::find(&doc.body, doc.body_line)
+                .unwrap_or_else(|| title::derive(&doc.body, doc.stem())),
+        );
+    }
+    if meta.date.is_none() {
+        meta.date = date_from_file_name(doc.stem());
+    }
+    (meta, diags)
+}
+
+/// `2023-03-01-db-down` → 2023-03-01.
+pub fn date_from_file_name(stem: &str) -> Option<Found<Date>> {
+    let head = stem.get(..10)?;
+    let date = head.parse::<Date>().ok()?;
+    Some(Found::new(date, Source::derived("the file name")))
+}
+
+/// Fills date, start and end times, zone and duration from front-matter instants, without
+/// overriding facts the front matter gave directly.
+fn apply_instants(meta: &mut IncidentMeta, inst: front::FrontInstants, site_zone: &Zone) {
+    let fallback_zone = meta.timezone.as_ref().map_or(site_zone, |z| &z.value).clone();
+    let zoned = |s: Stamp| -> Option<(Zoned, Option<Zone>)> {
+        match s {
+            Stamp::Zoned(z, zone) => Some((z, Some(zone))),
+            Stamp::Local(dt) => {
+                let tz = zone::time_zone(&fallback_zone)?;
+                dt.to_zoned(tz).ok().map(|z| (z, None))
+            }
+        }
+    };
+    let src = |line: u32, key: &str| Source::FrontMatter {
+        line,
+        key: key.to_string(),
+    };
+    let start = inst.started_at.and_then(|(s, l)| zoned(s).map(|z| (z, l)));
+    let end = inst.resolved_at.and_then(|(s, l)| zoned(s).map(|z| (z, l)));
+    if let Some(((z, zone), line)) = &start {
+        if meta.date.is_none() {
+            meta.date = Some(Found::new(z.date(), src(*line, "started_at")));
+        }
+        meta.start_time = Some(Found::new(z.time(), src(*line, "started_at")));
+        if meta.timezone.is_none() {
+            if let Some(zone) = zone {
+                meta.timezone = Some(Found::new(zone.clone(), src(*line, "started_at")));
+            }
+        }
+    }
+    if let Some(((z, _), line)) = &end {
+        // Show the end in the same zone as the start.
+        let local = match &start {
+            Some(((s, _), _)) => z.with_time_zone(s.time_zone().clone()),
+            None => z.clone(),
+        };
+        meta.end_time = Some(Found::new(local.time(), src(*line, "resolved_at")));
+        if start.as_ref().is_some_and(|((s, _), _)| s.date() != local.date()) {
+            meta.end_date = Some(Found::new(local.date(), src(*line, "resolved_at")));
+        }
+    }
+    if let (Some(((s, _), _)), Some(((e, _), _))) = (&start, &end) {
+        if meta.duration.is_none() {
+            let mins = (e.timestamp().as_second() - s.timestamp().as_second()) / 60;
+            if let Some(m) = Minutes::from_signed(mins) {
+                meta.duration = Some(Found::new(m, Source::derived("started_at and resolved_at")));
+            }
+        }
+    }
+    if let Some((s, line)) = inst.detected_at {
+        if let Some((z, _)) = zoned(s) {
+            meta.detected_at = Some(Found::new(z.timestamp(), src(line, "detected_at")));
+        }
+    }
+}
+
+/// The outage window as instants, when the date, start time and a zone are known. Times
+/// without a zone use the site's zone.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Window {
+    pub started_at: Option<Zoned>,
+    pub resolved_at: Option<Zoned>,
+    /// Offset of the start from UTC in minutes.
+    pub utc_offset_minutes: Option<i32>,
+}
+
+pub fn window(meta: &IncidentMeta, site_zone: &Zone) -> Window {
+    let zone = meta.timezone.as_ref().map_or(site_zone, |z| &z.value);
+    let Some(tz) = zone::time_zone(zone) else {
+        return Window::default();
+    };
+    let (Some(date), Some(start)) = (&meta.date, &meta.start_time) else {
+        return Window::default();
+    };
+    let Ok(started) = date.value.to_datetime(start.value).to_zoned(tz.clone()) else {
+        return Window::default();
+    };
+    let resolved = meta.end_time.as_ref().and_then(|end| {
+        let end_date = match &meta.end_date {
+            Some(d) => d.value,
+            // An end earlier than the start on the same day crosses midnight.
+            None if end.value < start.value => date.value.tomorrow().ok()?,
+            None => date.value,
+        };
+        end_date.to_datetime(end.value).to_zoned(tz.clone()).ok()
+    });
+    Window {
+        utc_offset_minutes: Some(started.offset().seconds() / 60),
+        started_at: Some(started),
+        resolved_at: resolved,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content;
+
+    fn doc(text: &str, rel: &str) -> Document {
+        content::parse(rel, rel, text.as_bytes()).unwrap().0
+    }
+
+    fn run(text: &str, rel: &str) -> (IncidentMeta, Vec<Diagnostic>) {
+        let zone = zone::site_zone("UTC").unwrap();
+        let cfg = ExtractConfig::default();
+        let opts = Options {
+            site_zone: &zone,
+            config: &cfg,
+            taxonomies: &[],
+        };
+        extract(&doc(text, rel), &opts)
+    }
+
+    #[test]
+    fn front_matter_instants_fill_the_window() {
+        let (m, d) = run(
+            "+++\nstarted_at = \"2023-10-15T23:30:00+01:00\"\nresolved_at = \"2023-10-16T01:00:00+01:00\"\n+++\n# T\n",
+            "a.md",
+        );
+        assert!(d.is_empty());
+        assert_eq!(m.date.as_ref().unwrap().value, jiff::civil::date(2023, 10, 15));
+        assert_eq!(m.start_time.as_ref().unwrap().value, jiff::civil::time(23, 30, 0, 0));
+        assert_eq!(m.end_time.as_ref().unwrap().value, jiff::civil::time(1, 0, 0, 0));
+        assert_eq!(m.end_date.as_ref().unwrap().value, jiff::civil::date(2023, 10, 16));
+        assert_eq!(m.duration.as_ref().unwrap().value, Minutes::new(90));
+        assert_eq!(m.duration.as_ref().unwrap().source.kind(), "derived");
+        assert_eq!(m.timezone.as_ref().unwrap().value.offset_minutes, Some(60));
+        let w = window(&m, &zone::site_zone("UTC").unwrap());
+        assert_eq!(w.started_at.unwrap().to_string(), "2023-10-15T23:30:00+01:00[+01:00]");
+        assert_eq!(w.utc_offset_minutes, Some(60));
+    }
+
+    #[test]
+    fn front_matter_duration_wins_over_instants() {
+        let (m, _) = run(
+            "+++\nduration = 30\nstarted_at = \"2023-10-15 10:00\"\nresolved_at = \"2023-10-15 12:00\"\n+++\n",
+            "a.md",
+        );
+        assert_eq!(m.duration.unwrap().value, Minutes::new(30));
+    }
+
+    #[test]
+    fn title_and_file_name_date_fill_the_gaps() {
+        let (m, _) = run("Title: Disk full\n\nThe disk filled up.\n", "2024-02-29-disk.txt");
+        assert_eq!(m.title(), "Disk full");
+        assert_eq!(m.date.unwrap().value, jiff::civil::date(2024, 2, 29));
+    }
+}
