@@ -8,3 +8,5 @@ pub mod content;
 pub mod diagnostic;
 pub mod extract;
 pub mod model;
+pub mod highlight;
+pub mod markdown;
