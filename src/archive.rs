@@ -94,7 +94,12 @@ pub fn assemble(mut incidents: Vec<Incident>, taxonomies: &[String]) -> (Archive
             }
         }
         let mut terms: Vec<Term> = by_slug.into_values().collect();
-        terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.slug.cmp(&b.slug)));
+        terms.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then(a.slug.cmp(&b.slug))
+        });
         taxes.push(Taxonomy {
             name: name.clone(),
             terms,

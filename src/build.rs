@@ -79,12 +79,7 @@ fn shown(config: &Config, rel: &str) -> String {
     format!("{}/{rel}", config.content_dir.trim_end_matches('/'))
 }
 
-fn process(
-    entry: &walk::Entry,
-    config: &Config,
-    site_zone: &Zone,
-    drafts: bool,
-) -> FileOutcome {
+fn process(entry: &walk::Entry, config: &Config, site_zone: &Zone, drafts: bool) -> FileOutcome {
     let shown = shown(config, &entry.rel);
     let fail = |d: Diagnostic| FileOutcome {
         incident: None,
@@ -130,8 +125,12 @@ fn process(
         Some(s) => s,
         None => {
             diagnostics.push(
-                Diagnostic::error(&shown, 0, "cannot make a page name (slug) from this file's name or title")
-                    .with_hint("add `slug = \"short-name\"` to the front matter"),
+                Diagnostic::error(
+                    &shown,
+                    0,
+                    "cannot make a page name (slug) from this file's name or title",
+                )
+                .with_hint("add `slug = \"short-name\"` to the front matter"),
             );
             return FileOutcome {
                 incident: None,
@@ -191,11 +190,17 @@ pub fn load(opts: &BuildOptions) -> Result<Site, Failure> {
         config.base_url = u.clone();
     }
     let site_zone = zone::site_zone(&config.timezone).ok_or_else(|| Failure {
-        diagnostics: vec![Diagnostic::error("site.toml", 0, format!("unknown timezone `{}`", config.timezone))],
+        diagnostics: vec![Diagnostic::error(
+            "site.toml",
+            0,
+            format!("unknown timezone `{}`", config.timezone),
+        )],
     })?;
     let content_dir = opts.root.join(&config.content_dir);
     let output_dir = output_dir(opts, &config);
-    check_output_dir(&opts.root, &content_dir, &output_dir).map_err(|d| Failure { diagnostics: vec![d] })?;
+    check_output_dir(&opts.root, &content_dir, &output_dir).map_err(|d| Failure {
+        diagnostics: vec![d],
+    })?;
     if !content_dir.is_dir() {
         return Err(Failure {
             diagnostics: vec![Diagnostic::error(
@@ -208,7 +213,11 @@ pub fn load(opts: &BuildOptions) -> Result<Site, Failure> {
     }
     let theme = Theme::load(&opts.root, &config.theme).map_err(|d| Failure { diagnostics: d })?;
 
-    let walked = walk::walk(&content_dir, config.follow_symlinks, config.content_dir.trim_end_matches('/'));
+    let walked = walk::walk(
+        &content_dir,
+        config.follow_symlinks,
+        config.content_dir.trim_end_matches('/'),
+    );
     let mut diagnostics = walked.diagnostics;
     let outcomes: Vec<FileOutcome> = walked
         .postmortems
@@ -253,7 +262,11 @@ fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
 /// The output folder is replaced whole, so it must not hold the site's sources.
 fn check_output_dir(root: &Path, content: &Path, output: &Path) -> Result<(), Diagnostic> {
     let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         // Normalise `.` and `..` without touching the disk (the output may not exist yet).
         let mut out = PathBuf::new();
         for c in p.components() {
@@ -281,7 +294,9 @@ fn check_output_dir(root: &Path, content: &Path, output: &Path) -> Result<(), Di
             0,
             format!("refusing to build into `{}`: {why}", output.display()),
         )
-        .with_hint("use a separate folder such as `public` (`output_dir` in site.toml, or `--output`)")),
+        .with_hint(
+            "use a separate folder such as `public` (`output_dir` in site.toml, or `--output`)",
+        )),
         None => Ok(()),
     }
 }
@@ -302,7 +317,9 @@ fn check_duplicate_slugs(incidents: &[Incident], config: &Config, diags: &mut Ve
                         shown(config, first)
                     ),
                 )
-                .with_hint("give one of them its own `slug = \"…\"` in front matter, or rename the file"),
+                .with_hint(
+                    "give one of them its own `slug = \"…\"` in front matter, or rename the file",
+                ),
             );
             seen.insert(inc.slug.as_str(), first);
         }
@@ -311,7 +328,12 @@ fn check_duplicate_slugs(incidents: &[Incident], config: &Config, diags: &mut Ve
 
 /// Files beside postmortems: a file a postmortem links to is copied next to its page; every
 /// other file keeps its place relative to the content folder.
-fn place_assets(archive: &Archive, assets: &[walk::Entry], out: &mut SiteOutput, diags: &mut Vec<Diagnostic>) {
+fn place_assets(
+    archive: &Archive,
+    assets: &[walk::Entry],
+    out: &mut SiteOutput,
+    diags: &mut Vec<Diagnostic>,
+) {
     let by_rel: BTreeMap<&str, &walk::Entry> = assets.iter().map(|a| (a.rel.as_str(), a)).collect();
     let mut used: BTreeSet<&str> = BTreeSet::new();
     for inc in &archive.incidents {
@@ -319,8 +341,14 @@ fn place_assets(archive: &Archive, assets: &[walk::Entry], out: &mut SiteOutput,
         for link in &inc.attachments {
             let link = link.split(['#', '?']).next().unwrap_or("");
             let decoded = percent_decode(link);
-            let joined = if dir.is_empty() { decoded.clone() } else { format!("{dir}/{decoded}") };
-            let Some(norm) = normalise(&joined) else { continue };
+            let joined = if dir.is_empty() {
+                decoded.clone()
+            } else {
+                format!("{dir}/{decoded}")
+            };
+            let Some(norm) = normalise(&joined) else {
+                continue;
+            };
             if let Some(asset) = by_rel.get(norm.as_str()) {
                 if output::is_safe_relative(&decoded) {
                     pages::attach(out, inc.slug.as_str(), &decoded, asset.path.clone());
@@ -417,7 +445,9 @@ mod tests {
     #[test]
     fn output_inside_content_is_refused() {
         let root = Path::new("/site");
-        assert!(check_output_dir(root, &root.join("content"), &root.join("content/public")).is_err());
+        assert!(
+            check_output_dir(root, &root.join("content"), &root.join("content/public")).is_err()
+        );
         assert!(check_output_dir(root, &root.join("content"), root).is_err());
         assert!(check_output_dir(root, &root.join("content"), Path::new("/")).is_err());
         assert!(check_output_dir(root, &root.join("content"), &root.join("public")).is_ok());

@@ -3,17 +3,17 @@
 //! The pipeline (see `build`): walk → parse → extract → render → assemble → theme → write.
 //! Each stage is a function from values to values; only the first and the last touch disk.
 
-pub mod config;
-pub mod content;
-pub mod diagnostic;
-pub mod extract;
-pub mod model;
-pub mod highlight;
-pub mod markdown;
 pub mod archive;
 pub mod build;
 pub mod cli;
 pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod extract;
+pub mod highlight;
+pub mod markdown;
+pub mod model;
 pub mod output;
 pub mod pages;
 pub mod record;

@@ -91,7 +91,9 @@ pub fn write_atomic(site: &SiteOutput, out_dir: &Path) -> io::Result<usize> {
 }
 
 fn clean_leftovers(parent: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(parent) else { return };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
     let prefixes = [format!(".{name}.tmp-"), format!(".{name}.old-")];
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
@@ -114,20 +116,27 @@ fn write_tree(site: &SiteOutput, dir: &Path) -> io::Result<usize> {
         fs::create_dir_all(d)?;
     }
     let files: Vec<(&String, &Payload)> = site.files.iter().collect();
-    files.par_iter().try_for_each(|(rel, payload)| -> io::Result<()> {
-        if !is_safe_relative(rel) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("refusing to write `{rel}`: it would leave the output folder"),
-            ));
-        }
-        let target = dir.join(rel);
-        match payload {
-            Payload::Bytes(b) => fs::write(&target, b),
-            Payload::Copy(src) => fs::copy(src, &target).map(|_| ()),
-        }
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot write `{}`: {e}", target.display())))
-    })?;
+    files
+        .par_iter()
+        .try_for_each(|(rel, payload)| -> io::Result<()> {
+            if !is_safe_relative(rel) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("refusing to write `{rel}`: it would leave the output folder"),
+                ));
+            }
+            let target = dir.join(rel);
+            match payload {
+                Payload::Bytes(b) => fs::write(&target, b),
+                Payload::Copy(src) => fs::copy(src, &target).map(|_| ()),
+            }
+            .map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot write `{}`: {e}", target.display()),
+                )
+            })
+        })?;
     Ok(site.files.len())
 }
 
@@ -160,7 +169,11 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "one");
         assert!(!tmp.path().join("escape.html").exists());
         // No temporary folders are left behind.
-        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(names, ["public"]);
     }
 }

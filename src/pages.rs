@@ -105,7 +105,11 @@ impl<'a> Ctx<'a> {
 }
 
 /// Renders the whole site.
-pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<SiteOutput, Vec<Diagnostic>> {
+pub fn render_site(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+) -> Result<SiteOutput, Vec<Diagnostic>> {
     let site = views::site_view(config);
     let ctx = Ctx {
         site: &site,
@@ -123,7 +127,12 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
         .map(|(i, inc)| {
             let card = &cards[i];
             let view = PostmortemPage {
-                base: ctx.base("postmortem", &card.title, &card.url, card.summary.as_deref().unwrap_or("")),
+                base: ctx.base(
+                    "postmortem",
+                    &card.title,
+                    &card.url,
+                    card.summary.as_deref().unwrap_or(""),
+                ),
                 pm: views::postmortem_view(inc, &archive.records[i]),
                 body: &inc.body_html,
                 // Newest first: "previous" is the older incident.
@@ -145,7 +154,9 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
     // Home: grouped by year, newest first.
     let mut years: Vec<YearGroup> = Vec::new();
     for c in &cards {
-        let y = c.year.map_or_else(|| "Undated".to_string(), |y| y.to_string());
+        let y = c
+            .year
+            .map_or_else(|| "Undated".to_string(), |y| y.to_string());
         match years.last_mut() {
             Some(g) if g.year == y => g.postmortems.push(c.clone()),
             _ => years.push(YearGroup {
@@ -154,10 +165,11 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
             }),
         }
     }
-    let mut render = |path: &str, template: &str, view: &dyn erased::View| match view.render(theme, template) {
-        Ok(html) => out.add(path, html),
-        Err(e) => errors.push(e),
-    };
+    let mut render =
+        |path: &str, template: &str, view: &dyn erased::View| match view.render(theme, template) {
+            Ok(html) => out.add(path, html),
+            Err(e) => errors.push(e),
+        };
     render(
         "index.html",
         "index.html",
@@ -175,13 +187,22 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
             title: views::taxonomy_title(&tax.name),
             url: format!("{}/", tax.name),
         };
-        let terms: Vec<TermView> = tax.terms.iter().map(|t| views::term_view(archive, tax, t)).collect();
+        let terms: Vec<TermView> = tax
+            .terms
+            .iter()
+            .map(|t| views::term_view(archive, tax, t))
+            .collect();
         for (term, tv) in tax.terms.iter().zip(&terms) {
             render(
                 &index_path(&tv.url),
                 "term.html",
                 &TermPage {
-                    base: ctx.base("term", &format!("{}: {}", link.title, term.name), &tv.url, ""),
+                    base: ctx.base(
+                        "term",
+                        &format!("{}: {}", link.title, term.name),
+                        &tv.url,
+                        "",
+                    ),
                     taxonomy: link.clone(),
                     term: tv.clone(),
                     postmortems: term.members.iter().map(|&i| cards[i].clone()).collect(),
@@ -199,7 +220,9 @@ pub fn render_site(archive: &Archive, theme: &Theme, config: &Config) -> Result<
         );
     }
 
-    let m = |f: fn(&crate::model::IncidentMeta) -> bool| archive.incidents.iter().filter(|i| f(&i.meta)).count();
+    let m = |f: fn(&crate::model::IncidentMeta) -> bool| {
+        archive.incidents.iter().filter(|i| f(&i.meta)).count()
+    };
     render(
         "stats/index.html",
         "stats.html",
@@ -256,10 +279,17 @@ fn sitemap(out: &SiteOutput, archive: &Archive, base_url: &str) -> String {
     let lastmod: std::collections::HashMap<String, String> = archive
         .incidents
         .iter()
-        .filter_map(|i| Some((format!("postmortems/{}/index.html", i.slug), i.meta.date.as_ref()?.value.to_string())))
+        .filter_map(|i| {
+            Some((
+                format!("postmortems/{}/index.html", i.slug),
+                i.meta.date.as_ref()?.value.to_string(),
+            ))
+        })
         .collect();
     for path in out.files.keys() {
-        let Some(dir) = path.strip_suffix("index.html") else { continue };
+        let Some(dir) = path.strip_suffix("index.html") else {
+            continue;
+        };
         s.push_str("  <url><loc>");
         s.push_str(&crate::highlight::escape(&format!("{base_url}{dir}")));
         s.push_str("</loc>");
@@ -291,7 +321,10 @@ mod erased {
 
 /// Attachments resolved for the page of `slug`: copies of files beside the postmortem.
 pub fn attach(out: &mut SiteOutput, slug: &str, rel_link: &str, from: std::path::PathBuf) {
-    out.files.insert(format!("postmortems/{slug}/{rel_link}"), Payload::Copy(from));
+    out.files.insert(
+        format!("postmortems/{slug}/{rel_link}"),
+        Payload::Copy(from),
+    );
 }
 
 #[cfg(test)]

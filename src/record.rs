@@ -69,10 +69,19 @@ pub fn record(meta: &IncidentMeta, window: &Window, source: &str, slug: Option<&
     note("end_date", meta.end_date.as_ref().map(|f| &f.source));
     note("timezone", meta.timezone.as_ref().map(|f| &f.source));
     note("detected_at", meta.detected_at.as_ref().map(|f| &f.source));
-    note("duration_minutes", meta.duration.as_ref().map(|f| &f.source));
-    note("impact_percent", meta.impact_percent.as_ref().map(|f| &f.source));
+    note(
+        "duration_minutes",
+        meta.duration.as_ref().map(|f| &f.source),
+    );
+    note(
+        "impact_percent",
+        meta.impact_percent.as_ref().map(|f| &f.source),
+    );
     note("impact", meta.impact.as_ref().map(|f| &f.source));
-    note("affected_users", meta.affected_users.as_ref().map(|f| &f.source));
+    note(
+        "affected_users",
+        meta.affected_users.as_ref().map(|f| &f.source),
+    );
     note("severity", meta.severity.as_ref().map(|f| &f.source));
     note("status", meta.status.as_ref().map(|f| &f.source));
     note("summary", meta.summary.as_ref().map(|f| &f.source));
@@ -119,9 +128,7 @@ pub fn record(meta: &IncidentMeta, window: &Window, source: &str, slug: Option<&
 
 /// `2023-03-01T10:00:00-08:00`.
 pub fn rfc3339(z: &jiff::Zoned) -> String {
-    z.timestamp()
-        .display_with_offset(z.offset())
-        .to_string()
+    z.timestamp().display_with_offset(z.offset()).to_string()
 }
 
 #[cfg(test)]
@@ -131,8 +138,16 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_null_and_known_ones_carry_provenance() {
-        let mut meta = IncidentMeta::default();
-        meta.title = Some(Found::new("DB".into(), Source::Prose { line: 1, rule: "heading" }));
+        let meta = IncidentMeta {
+            title: Some(Found::new(
+                "DB".into(),
+                Source::Prose {
+                    line: 1,
+                    rule: "heading",
+                },
+            )),
+            ..Default::default()
+        };
         let r = record(&meta, &Window::default(), "a.md", Some("db"));
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["url"], "postmortems/db/");

@@ -34,7 +34,10 @@ pub struct Theme {
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Theme")
-            .field("templates", &self.tera.get_template_names().collect::<Vec<_>>())
+            .field(
+                "templates",
+                &self.tera.get_template_names().collect::<Vec<_>>(),
+            )
             .field("static_files", &self.static_files.len())
             .finish()
     }
@@ -47,7 +50,8 @@ impl Theme {
         let mut static_files: BTreeMap<String, Payload> = BTreeMap::new();
         if let Some(t) = DEFAULT_THEME.get_dir("templates") {
             for f in t.files() {
-                if let (Some(rel), Some(text)) = (rel_in(f.path(), "templates"), f.contents_utf8()) {
+                if let (Some(rel), Some(text)) = (rel_in(f.path(), "templates"), f.contents_utf8())
+                {
                     templates.insert(rel, text.to_string());
                 }
             }
@@ -78,7 +82,11 @@ impl Theme {
                     Ok(text) => {
                         templates.insert(rel, text);
                     }
-                    Err(e) => errors.push(Diagnostic::error(path.display().to_string(), 0, format!("cannot read template: {e}"))),
+                    Err(e) => errors.push(Diagnostic::error(
+                        path.display().to_string(),
+                        0,
+                        format!("cannot read template: {e}"),
+                    )),
                 }
             }
             for (rel, path) in files_under(&layer.join("static")) {
@@ -91,7 +99,9 @@ impl Theme {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.register_filter("minutes", minutes_filter);
-        if let Err(e) = tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        if let Err(e) =
+            tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        {
             return Err(vec![template_error(&e, None)]);
         }
         let missing: Vec<&str> = PAGE_TEMPLATES
@@ -110,8 +120,13 @@ impl Theme {
     }
 
     /// Renders `template` with a serializable context (a view).
-    pub fn render<T: serde::Serialize>(&self, template: &str, view: &T) -> Result<String, Diagnostic> {
-        let ctx = tera::Context::from_serialize(view).map_err(|e| template_error(&e, Some(template)))?;
+    pub fn render<T: serde::Serialize>(
+        &self,
+        template: &str,
+        view: &T,
+    ) -> Result<String, Diagnostic> {
+        let ctx =
+            tera::Context::from_serialize(view).map_err(|e| template_error(&e, Some(template)))?;
         self.tera
             .render(template, &ctx)
             .map_err(|e| template_error(&e, Some(template)))
@@ -128,22 +143,23 @@ fn template_error(e: &tera::Error, template: Option<&str>) -> Diagnostic {
         msg.push_str(&c.to_string());
         cause = c.source();
     }
-    Diagnostic::error(
-        format!("templates/{}", template.unwrap_or("")),
-        0,
-        msg,
-    )
-    .with_hint("the template context is documented in the README (section \"Themes\")")
+    Diagnostic::error(format!("templates/{}", template.unwrap_or("")), 0, msg)
+        .with_hint("the template context is documented in the README (section \"Themes\")")
 }
 
 /// `{{ 150 | minutes }}` → `2 h 30 min`.
-fn minutes_filter(v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+fn minutes_filter(
+    v: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
     match v.as_u64() {
         Some(m) => Ok(tera::Value::String(
             crate::model::Minutes::new(u32::try_from(m).unwrap_or(u32::MAX)).human(),
         )),
         None if v.is_null() => Ok(tera::Value::String("—".into())),
-        None => Err(tera::Error::msg(format!("`minutes` expects a number, but got `{v}`"))),
+        None => Err(tera::Error::msg(format!(
+            "`minutes` expects a number, but got `{v}`"
+        ))),
     }
 }
 
@@ -176,7 +192,10 @@ fn files_under(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
     WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !crate::content::walk::is_ignored_name(&e.file_name().to_string_lossy()))
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !crate::content::walk::is_ignored_name(&e.file_name().to_string_lossy())
+        })
         .flatten()
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
@@ -199,7 +218,11 @@ mod tests {
     fn default_theme_is_embedded_and_complete() {
         let tmp = tempfile::tempdir().unwrap();
         let theme = Theme::load(tmp.path(), "default").unwrap();
-        assert!(theme.static_files.contains_key("style.css"), "{:?}", theme.static_files.keys());
+        assert!(
+            theme.static_files.contains_key("style.css"),
+            "{:?}",
+            theme.static_files.keys()
+        );
     }
 
     #[test]

@@ -158,7 +158,10 @@ pub fn severity_class(sev: Option<&str>) -> String {
         return "sev-unknown".into();
     };
     let lower = s.trim().to_ascii_lowercase();
-    let digit = lower.chars().find(|c| c.is_ascii_digit()).and_then(|c| c.to_digit(10));
+    let digit = lower
+        .chars()
+        .find(|c| c.is_ascii_digit())
+        .and_then(|c| c.to_digit(10));
     let rank = if lower.starts_with('p') {
         digit.map(|d| d + 1)
     } else if lower.starts_with("sev") || lower.starts_with("s") && digit.is_some() {
@@ -195,7 +198,12 @@ fn window_human(inc: &Incident) -> Option<String> {
         return Some(format!("from {}{zone}", hm(&start.value)));
     };
     Some(match &m.end_date {
-        Some(ed) => format!("{}–{} {}{zone}", hm(&start.value), human_date(&ed.value), hm(&end.value)),
+        Some(ed) => format!(
+            "{}–{} {}{zone}",
+            hm(&start.value),
+            human_date(&ed.value),
+            hm(&end.value)
+        ),
         None => format!("{}–{}{zone}", hm(&start.value), hm(&end.value)),
     })
 }
@@ -218,7 +226,11 @@ pub fn excerpt(inc: &Incident) -> Option<String> {
     if let Some(s) = &inc.meta.summary {
         return Some(s.value.clone());
     }
-    let text = inc.plain_text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = inc
+        .plain_text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if text.is_empty() {
         return None;
     }
@@ -257,7 +269,13 @@ pub fn postmortem_view(inc: &Incident, record: &Record) -> PostmortemView {
     let mut sources = BTreeMap::new();
     let mut add = |name: &'static str, src: Option<&crate::model::Source>| {
         if let Some(s) = src {
-            sources.insert(name, FieldSource { kind: s.kind(), detail: s.to_string() });
+            sources.insert(
+                name,
+                FieldSource {
+                    kind: s.kind(),
+                    detail: s.to_string(),
+                },
+            );
         }
     };
     add("title", m.title.as_ref().map(|f| &f.source));
@@ -266,7 +284,10 @@ pub fn postmortem_view(inc: &Incident, record: &Record) -> PostmortemView {
     add("end_time", m.end_time.as_ref().map(|f| &f.source));
     add("timezone", m.timezone.as_ref().map(|f| &f.source));
     add("duration", m.duration.as_ref().map(|f| &f.source));
-    add("impact_percent", m.impact_percent.as_ref().map(|f| &f.source));
+    add(
+        "impact_percent",
+        m.impact_percent.as_ref().map(|f| &f.source),
+    );
     add("impact", m.impact.as_ref().map(|f| &f.source));
     add("severity", m.severity.as_ref().map(|f| &f.source));
     add("services", m.services.first().map(|f| &f.source));

@@ -15,7 +15,11 @@ pub fn run(args: BuildArgs) -> Outcome {
         Ok(r) => {
             report(&r.warnings);
             let drafts = if r.drafts_skipped > 0 {
-                format!(" ({} draft{} left out; --drafts includes them)", r.drafts_skipped, plural(r.drafts_skipped))
+                format!(
+                    " ({} draft{} left out; --drafts includes them)",
+                    r.drafts_skipped,
+                    plural(r.drafts_skipped)
+                )
             } else {
                 String::new()
             };
@@ -38,7 +42,10 @@ pub fn run(args: BuildArgs) -> Outcome {
         Err(f) => {
             report(&f.diagnostics);
             let n = f.errors();
-            eprintln!("error: build failed with {n} error{}; the previous output was left untouched", plural(n));
+            eprintln!(
+                "error: build failed with {n} error{}; the previous output was left untouched",
+                plural(n)
+            );
             Outcome::Failed
         }
     }

@@ -36,7 +36,9 @@ pub fn run(args: ExtractArgs) -> Outcome {
                 continue;
             }
         };
-        let rel = path.file_name().map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
+        let rel = path
+            .file_name()
+            .map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
         let (doc, mut diags) = match content::parse(&rel, &shown, &bytes) {
             Ok(x) => x,
             Err(d) => {
@@ -79,17 +81,31 @@ fn row<T>(name: &str, f: &Option<Found<T>>, show: impl Fn(&T) -> String) {
     }
 }
 
-fn print_table(shown: &str, meta: &IncidentMeta, rec: &crate::record::Record, _cfg: &ExtractConfig) {
+fn print_table(
+    shown: &str,
+    meta: &IncidentMeta,
+    rec: &crate::record::Record,
+    _cfg: &ExtractConfig,
+) {
     println!("{shown}");
     row("title", &meta.title, Clone::clone);
     row("date", &meta.date, ToString::to_string);
-    row("start", &meta.start_time, |t| format!("{:02}:{:02}", t.hour(), t.minute()));
-    row("end", &meta.end_time, |t| format!("{:02}:{:02}", t.hour(), t.minute()));
+    row("start", &meta.start_time, |t| {
+        format!("{:02}:{:02}", t.hour(), t.minute())
+    });
+    row("end", &meta.end_time, |t| {
+        format!("{:02}:{:02}", t.hour(), t.minute())
+    });
     row("timezone", &meta.timezone, |z| z.written.clone());
     row("duration", &meta.duration, |m| m.human());
     row("impact", &meta.impact_percent, |p| format!("{}%", p.get()));
     row("severity", &meta.severity, Clone::clone);
-    let list = |v: &[Found<String>]| v.iter().map(|f| f.value.as_str()).collect::<Vec<_>>().join(", ");
+    let list = |v: &[Found<String>]| {
+        v.iter()
+            .map(|f| f.value.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     println!("  {:<15} {}", "services", list(&meta.services));
     println!("  {:<15} {}", "tags", list(&meta.tags));
     println!("  {:<15} {} entries", "timeline", meta.timeline.len());

@@ -78,7 +78,9 @@ pub fn run(args: InitArgs) -> Outcome {
 /// Writes the starter files, refusing to overwrite any of them.
 pub fn init(dir: &Path) -> Result<(), String> {
     let site = dir.join("site.toml");
-    let example = dir.join("content").join("2024-01-15-example-cache-flush.md");
+    let example = dir
+        .join("content")
+        .join("2024-01-15-example-cache-flush.md");
     for p in [&site, &example] {
         if p.exists() {
             return Err(format!(
@@ -89,7 +91,8 @@ pub fn init(dir: &Path) -> Result<(), String> {
     }
     let write = |p: &Path, text: &str| -> Result<(), String> {
         if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
         }
         std::fs::write(p, text).map_err(|e| format!("cannot write `{}`: {e}", p.display()))
     };

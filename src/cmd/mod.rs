@@ -18,7 +18,12 @@ pub enum Outcome {
 /// Prints diagnostics to stderr, warnings first, each with its hint.
 pub fn report(diags: &[Diagnostic]) {
     let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
-    sorted.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.path.cmp(&b.path)).then(a.line.cmp(&b.line)));
+    sorted.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then(a.path.cmp(&b.path))
+            .then(a.line.cmp(&b.line))
+    });
     for d in sorted {
         eprintln!("{d}");
     }

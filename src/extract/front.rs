@@ -168,7 +168,9 @@ pub fn apply(
                 let mut d = Diagnostic::warning(
                     shown,
                     field.line,
-                    format!("unknown front-matter key `{key}`; kept for templates as `extra.{key}`"),
+                    format!(
+                        "unknown front-matter key `{key}`; kept for templates as `extra.{key}`"
+                    ),
                 );
                 let known = KNOWN_KEYS
                     .iter()
@@ -216,9 +218,16 @@ fn string_list(field: &Field, shown: &str, diags: &mut Vec<Diagnostic>) -> Vec<S
                         Diagnostic::error(
                             shown,
                             field.line,
-                            format!("`{}`: expected a list of strings, but found `{}` in it", field.key, short(other)),
+                            format!(
+                                "`{}`: expected a list of strings, but found `{}` in it",
+                                field.key,
+                                short(other)
+                            ),
                         )
-                        .with_hint(format!("write it like `{} = [\"database\", \"api\"]`", field.key)),
+                        .with_hint(format!(
+                            "write it like `{} = [\"database\", \"api\"]`",
+                            field.key
+                        )),
                     ),
                 }
             }
@@ -245,9 +254,16 @@ fn string_list(field: &Field, shown: &str, diags: &mut Vec<Diagnostic>) -> Vec<S
                 Diagnostic::error(
                     shown,
                     field.line,
-                    format!("`{}`: expected a list of strings, but found `{}`", field.key, short(other)),
+                    format!(
+                        "`{}`: expected a list of strings, but found `{}`",
+                        field.key,
+                        short(other)
+                    ),
                 )
-                .with_hint(format!("write it like `{} = [\"database\", \"api\"]`", field.key)),
+                .with_hint(format!(
+                    "write it like `{} = [\"database\", \"api\"]`",
+                    field.key
+                )),
             );
             Vec::new()
         }
@@ -329,7 +345,10 @@ pub fn format_offset(minutes: i32) -> String {
 /// `"2h30m"`, `"90m"`, `"1.5 hours"`, `"2 hours 30 minutes"`, or an integer of minutes.
 pub fn parse_duration_value(v: &Value) -> Option<Minutes> {
     match v {
-        Value::Number(n) => n.as_u64().and_then(|m| u32::try_from(m).ok()).map(Minutes::new),
+        Value::Number(n) => n
+            .as_u64()
+            .and_then(|m| u32::try_from(m).ok())
+            .map(Minutes::new),
         Value::String(s) => parse_duration_text(s),
         _ => None,
     }
@@ -356,7 +375,13 @@ pub fn parse_duration_text(s: &str) -> Option<Minutes> {
 fn parse_percent_value(v: &Value) -> Option<Percent> {
     match v {
         Value::Number(n) => n.as_f64().and_then(Percent::new),
-        Value::String(s) => s.trim().trim_end_matches('%').trim().parse().ok().and_then(Percent::new),
+        Value::String(s) => s
+            .trim()
+            .trim_end_matches('%')
+            .trim()
+            .parse()
+            .ok()
+            .and_then(Percent::new),
         _ => None,
     }
 }
@@ -422,7 +447,14 @@ mod tests {
 
     #[test]
     fn durations() {
-        let cases = [("2h30m", 150), ("90m", 90), ("1.5 hours", 90), ("2 hours 30 minutes", 150), ("45", 45), ("1h", 60)];
+        let cases = [
+            ("2h30m", 150),
+            ("90m", 90),
+            ("1.5 hours", 90),
+            ("2 hours 30 minutes", 150),
+            ("45", 45),
+            ("1h", 60),
+        ];
         for (s, want) in cases {
             assert_eq!(parse_duration_text(s), Some(Minutes::new(want)), "{s}");
         }
@@ -433,12 +465,14 @@ mod tests {
     fn stamps() {
         let local = parse_stamp(&Value::from("2023-03-01 10:00")).unwrap();
         assert!(matches!(local, Stamp::Local(_)));
-        let Stamp::Zoned(z, zone) = parse_stamp(&Value::from("2023-03-01 10:00 PST")).unwrap() else {
+        let Stamp::Zoned(z, zone) = parse_stamp(&Value::from("2023-03-01 10:00 PST")).unwrap()
+        else {
             panic!()
         };
         assert_eq!(z.offset().seconds(), -8 * 3600);
         assert_eq!(zone.written, "PST");
-        let Stamp::Zoned(_, zone) = parse_stamp(&Value::from("2023-03-01T10:00:00+05:30")).unwrap() else {
+        let Stamp::Zoned(_, zone) = parse_stamp(&Value::from("2023-03-01T10:00:00+05:30")).unwrap()
+        else {
             panic!()
         };
         assert_eq!(zone.offset_minutes, Some(330));

@@ -64,7 +64,11 @@ pub fn date_from_file_name(stem: &str) -> Option<Found<Date>> {
 /// Fills date, start and end times, zone and duration from front-matter instants, without
 /// overriding facts the front matter gave directly.
 fn apply_instants(meta: &mut IncidentMeta, inst: front::FrontInstants, site_zone: &Zone) {
-    let fallback_zone = meta.timezone.as_ref().map_or(site_zone, |z| &z.value).clone();
+    let fallback_zone = meta
+        .timezone
+        .as_ref()
+        .map_or(site_zone, |z| &z.value)
+        .clone();
     let zoned = |s: Stamp| -> Option<(Zoned, Option<Zone>)> {
         match s {
             Stamp::Zoned(z, zone) => Some((z, Some(zone))),
@@ -98,7 +102,10 @@ fn apply_instants(meta: &mut IncidentMeta, inst: front::FrontInstants, site_zone
             None => z.clone(),
         };
         meta.end_time = Some(Found::new(local.time(), src(*line, "resolved_at")));
-        if start.as_ref().is_some_and(|((s, _), _)| s.date() != local.date()) {
+        if start
+            .as_ref()
+            .is_some_and(|((s, _), _)| s.date() != local.date())
+        {
             meta.end_date = Some(Found::new(local.date(), src(*line, "resolved_at")));
         }
     }
@@ -181,15 +188,30 @@ mod tests {
             "a.md",
         );
         assert!(d.is_empty());
-        assert_eq!(m.date.as_ref().unwrap().value, jiff::civil::date(2023, 10, 15));
-        assert_eq!(m.start_time.as_ref().unwrap().value, jiff::civil::time(23, 30, 0, 0));
-        assert_eq!(m.end_time.as_ref().unwrap().value, jiff::civil::time(1, 0, 0, 0));
-        assert_eq!(m.end_date.as_ref().unwrap().value, jiff::civil::date(2023, 10, 16));
+        assert_eq!(
+            m.date.as_ref().unwrap().value,
+            jiff::civil::date(2023, 10, 15)
+        );
+        assert_eq!(
+            m.start_time.as_ref().unwrap().value,
+            jiff::civil::time(23, 30, 0, 0)
+        );
+        assert_eq!(
+            m.end_time.as_ref().unwrap().value,
+            jiff::civil::time(1, 0, 0, 0)
+        );
+        assert_eq!(
+            m.end_date.as_ref().unwrap().value,
+            jiff::civil::date(2023, 10, 16)
+        );
         assert_eq!(m.duration.as_ref().unwrap().value, Minutes::new(90));
         assert_eq!(m.duration.as_ref().unwrap().source.kind(), "derived");
         assert_eq!(m.timezone.as_ref().unwrap().value.offset_minutes, Some(60));
         let w = window(&m, &zone::site_zone("UTC").unwrap());
-        assert_eq!(w.started_at.unwrap().to_string(), "2023-10-15T23:30:00+01:00[+01:00]");
+        assert_eq!(
+            w.started_at.unwrap().to_string(),
+            "2023-10-15T23:30:00+01:00[+01:00]"
+        );
         assert_eq!(w.utc_offset_minutes, Some(60));
     }
 
@@ -204,7 +226,10 @@ mod tests {
 
     #[test]
     fn title_and_file_name_date_fill_the_gaps() {
-        let (m, _) = run("Title: Disk full\n\nThe disk filled up.\n", "2024-02-29-disk.txt");
+        let (m, _) = run(
+            "Title: Disk full\n\nThe disk filled up.\n",
+            "2024-02-29-disk.txt",
+        );
         assert_eq!(m.title(), "Disk full");
         assert_eq!(m.date.unwrap().value, jiff::civil::date(2024, 2, 29));
     }

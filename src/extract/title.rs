@@ -22,26 +22,62 @@ pub fn find(body: &str, body_line: u32) -> Option<Found<String>> {
     let (n, first) = lines.next()?;
     let first = first.trim();
     if let Some(t) = heading_text(first) {
-        return Some(Found::new(t, Source::Prose { line: n, rule: "heading" }));
+        return Some(Found::new(
+            t,
+            Source::Prose {
+                line: n,
+                rule: "heading",
+            },
+        ));
     }
     if let Some(t) = html_heading(first) {
-        return Some(Found::new(t, Source::Prose { line: n, rule: "html_heading" }));
+        return Some(Found::new(
+            t,
+            Source::Prose {
+                line: n,
+                rule: "html_heading",
+            },
+        ));
     }
     if let Some(t) = bold_line(first) {
-        return Some(Found::new(t, Source::Prose { line: n, rule: "bold_line" }));
+        return Some(Found::new(
+            t,
+            Source::Prose {
+                line: n,
+                rule: "bold_line",
+            },
+        ));
     }
     if let Some(rest) = strip_label(first, "title") {
         let t = clean(rest);
         if !t.is_empty() {
-            return Some(Found::new(t, Source::Prose { line: n, rule: "title_line" }));
+            return Some(Found::new(
+                t,
+                Source::Prose {
+                    line: n,
+                    rule: "title_line",
+                },
+            ));
         }
     }
     if reads_as_title(first) {
-        return Some(Found::new(clean(first), Source::Prose { line: n, rule: "first_line" }));
+        return Some(Found::new(
+            clean(first),
+            Source::Prose {
+                line: n,
+                rule: "first_line",
+            },
+        ));
     }
     for (n, line) in lines {
         if let Some(t) = heading_text(line.trim()) {
-            return Some(Found::new(t, Source::Prose { line: n, rule: "heading" }));
+            return Some(Found::new(
+                t,
+                Source::Prose {
+                    line: n,
+                    rule: "heading",
+                },
+            ));
         }
     }
     None
@@ -72,7 +108,11 @@ pub fn derive(body: &str, stem: &str) -> Found<String> {
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
         .replace(['-', '_'], " ");
     let from_name = from_name.trim();
-    let title = if from_name.is_empty() { stem.to_string() } else { capitalise(from_name) };
+    let title = if from_name.is_empty() {
+        stem.to_string()
+    } else {
+        capitalise(from_name)
+    };
     Found::new(title, Source::derived("the file name"))
 }
 
@@ -105,7 +145,10 @@ fn html_heading(line: &str) -> Option<String> {
 
 fn bold_line(line: &str) -> Option<String> {
     for m in ["**", "__"] {
-        if let Some(inner) = line.strip_prefix(m).and_then(|r| r.trim_end().strip_suffix(m)) {
+        if let Some(inner) = line
+            .strip_prefix(m)
+            .and_then(|r| r.trim_end().strip_suffix(m))
+        {
             if !inner.contains(m) {
                 let t = clean(inner);
                 return (!t.is_empty()).then_some(t);
@@ -168,21 +211,57 @@ mod tests {
     #[test]
     fn accepted_forms() {
         let cases: &[(&str, Option<&str>, &str)] = &[
-            ("## The Great Login Fiasco: A Postmortem Report \n\nbody", Some("The Great Login Fiasco: A Postmortem Report"), "heading"),
+            (
+                "## The Great Login Fiasco: A Postmortem Report \n\nbody",
+                Some("The Great Login Fiasco: A Postmortem Report"),
+                "heading",
+            ),
             ("#Cache stampede\n", Some("Cache stampede"), "heading"),
-            ("<h1 align=\"center\">Queue backlog</h1>\n", Some("Queue backlog"), "html_heading"),
-            ("**Postmortem: Billing API outage**\n\ntext", Some("Postmortem: Billing API outage"), "bold_line"),
-            ("\n\nTitle: The Certificate Caper\n", Some("The Certificate Caper"), "title_line"),
-            ("My Second Postmortem\nIssue Summary\n", Some("My Second Postmortem"), "first_line"),
-            ("Issue Summary:\nDuration: 2 hours\n", Some("Issue Summary"), "first_line"),
-            ("On June 2, 2023, from 9:00 AM to 9:40 AM the API was down.\n\n## Timeline\n", Some("Timeline"), "heading"),
-            ("On June 2, 2023, the API was down for everyone.\n", None, ""),
+            (
+                "<h1 align=\"center\">Queue backlog</h1>\n",
+                Some("Queue backlog"),
+                "html_heading",
+            ),
+            (
+                "**Postmortem: Billing API outage**\n\ntext",
+                Some("Postmortem: Billing API outage"),
+                "bold_line",
+            ),
+            (
+                "\n\nTitle: The Certificate Caper\n",
+                Some("The Certificate Caper"),
+                "title_line",
+            ),
+            (
+                "My Second Postmortem\nIssue Summary\n",
+                Some("My Second Postmortem"),
+                "first_line",
+            ),
+            (
+                "Issue Summary:\nDuration: 2 hours\n",
+                Some("Issue Summary"),
+                "first_line",
+            ),
+            (
+                "On June 2, 2023, from 9:00 AM to 9:40 AM the API was down.\n\n## Timeline\n",
+                Some("Timeline"),
+                "heading",
+            ),
+            (
+                "On June 2, 2023, the API was down for everyone.\n",
+                None,
+                "",
+            ),
             ("![meme](x.png)\n", None, ""),
         ];
         for (text, want, rule) in cases {
             let got = find(text, 1);
             assert_eq!(got.as_ref().map(|f| f.value.as_str()), *want, "{text:?}");
-            if let Some(Found { source: Source::Prose { rule: r, .. }, .. }) = got {
+            if let Some(Found {
+                source: Source::Prose { rule: r, .. },
+                ..
+            }) = got
+            {
                 assert_eq!(r, *rule, "{text:?}");
             }
         }
@@ -196,7 +275,10 @@ mod tests {
 
     #[test]
     fn derived_titles() {
-        let d = derive("On March 1, 2023, the login service failed. More text.", "x");
+        let d = derive(
+            "On March 1, 2023, the login service failed. More text.",
+            "x",
+        );
         assert_eq!(d.value, "On March 1, 2023, the login service failed");
         assert_eq!(d.source.kind(), "derived");
         assert_eq!(derive("", "2023-03-01-db-failover").value, "Db failover");

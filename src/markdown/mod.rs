@@ -73,8 +73,14 @@ pub fn render(body: &str, kind: Kind, title: Option<&str>, opts: RenderOptions) 
         if let Some((_, _, inner, text)) = heading.as_mut() {
             match ev {
                 Event::End(TagEnd::Heading(_)) => {
-                    let (level, id, inner, text) = heading.take().unwrap_or((HeadingLevel::H2, None, vec![], String::new()));
-                    let id = unique_id(id.as_deref().map_or_else(|| slugify(&text), String::from), &mut ids);
+                    let (level, id, inner, text) =
+                        heading
+                            .take()
+                            .unwrap_or((HeadingLevel::H2, None, vec![], String::new()));
+                    let id = unique_id(
+                        id.as_deref().map_or_else(|| slugify(&text), String::from),
+                        &mut ids,
+                    );
                     let lvl = level as u8;
                     let mut html = String::new();
                     pulldown_cmark::html::push_html(&mut html, inner.into_iter());
@@ -107,12 +113,15 @@ pub fn render(body: &str, kind: Kind, title: Option<&str>, opts: RenderOptions) 
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(l) => l.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(l) => {
+                        l.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Link { ref dest_url, .. }) | Event::Start(Tag::Image { ref dest_url, .. }) => {
+            Event::Start(Tag::Link { ref dest_url, .. })
+            | Event::Start(Tag::Image { ref dest_url, .. }) => {
                 if is_relative(dest_url) {
                     out.links.push(dest_url.to_string());
                 }
@@ -155,7 +164,14 @@ pub fn render(body: &str, kind: Kind, title: Option<&str>, opts: RenderOptions) 
 pub fn sanitise(html: &str) -> String {
     ammonia::Builder::default()
         .add_generic_attributes(["class", "id", "align"])
-        .add_tags(["input", "details", "summary", "figure", "figcaption", "mark"])
+        .add_tags([
+            "input",
+            "details",
+            "summary",
+            "figure",
+            "figcaption",
+            "mark",
+        ])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("ol", ["start"])
         .link_rel(Some("noopener noreferrer"))
@@ -223,16 +239,27 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_and_toc() {
         let r = md("## Timeline\n\n## Timeline\n\n### Root *cause*\n");
-        assert!(r.html.contains("<h2 id=\"timeline\">Timeline</h2>"), "{}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"timeline\">Timeline</h2>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<h2 id=\"timeline-1\">"));
-        assert!(r.html.contains("<h3 id=\"root-cause\">Root <em>cause</em></h3>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<h3 id=\"root-cause\">Root <em>cause</em></h3>"),
+            "{}",
+            r.html
+        );
         assert_eq!(r.toc.len(), 3);
     }
 
     #[test]
     fn code_is_highlighted_with_classes() {
         let r = md("```sql\nSELECT 1;\n```\n");
-        assert!(r.html.contains("<pre class=\"code\"><code class=\"language-sql\">"));
+        assert!(r
+            .html
+            .contains("<pre class=\"code\"><code class=\"language-sql\">"));
         assert!(r.html.contains("hl-"));
         assert!(r.plain.contains("SELECT 1;"));
     }
@@ -251,7 +278,12 @@ mod tests {
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("onerror"), "{}", r.html);
         assert!(!r.html.contains("javascript:"), "{}", r.html);
-        let unsafe_r = render("<b onclick=x>hi</b>\n", Kind::Markdown, None, RenderOptions { unsafe_html: true });
+        let unsafe_r = render(
+            "<b onclick=x>hi</b>\n",
+            Kind::Markdown,
+            None,
+            RenderOptions { unsafe_html: true },
+        );
         assert!(unsafe_r.html.contains("onclick"));
     }
 
@@ -263,8 +295,17 @@ mod tests {
 
     #[test]
     fn plain_text_bullets_become_list_items() {
-        let r = render("Timeline\n•\t10:00 AM: alert\n•\t10:30 AM: fixed\n", Kind::Text, None, RenderOptions::default());
-        assert!(r.html.contains("<h2 id=\"timeline\">Timeline</h2>"), "{}", r.html);
+        let r = render(
+            "Timeline\n•\t10:00 AM: alert\n•\t10:30 AM: fixed\n",
+            Kind::Text,
+            None,
+            RenderOptions::default(),
+        );
+        assert!(
+            r.html.contains("<h2 id=\"timeline\">Timeline</h2>"),
+            "{}",
+            r.html
+        );
         assert_eq!(r.html.matches("<li>").count(), 2, "{}", r.html);
     }
 }

@@ -101,9 +101,7 @@ fn section_of(line: &str) -> Option<&'static str> {
     }
     SECTIONS.iter().copied().find(|s| {
         n == *s
-            || (n.starts_with(s)
-                && n[s.len()..].starts_with([' ', '(', '/'])
-                && !n.contains(". "))
+            || (n.starts_with(s) && n[s.len()..].starts_with([' ', '(', '/']) && !n.contains(". "))
     })
 }
 
@@ -163,13 +161,21 @@ pub fn recognise(body: &str, kind: Kind, title_text: Option<&str>) -> String {
         if let Some(f) = &fence {
             out.push_str(raw);
             out.push('\n');
-            if trimmed_start.starts_with(f.as_str()) && trimmed_start.trim_end().chars().all(|c| c == f.chars().next().unwrap_or('`')) {
+            if trimmed_start.starts_with(f.as_str())
+                && trimmed_start
+                    .trim_end()
+                    .chars()
+                    .all(|c| c == f.chars().next().unwrap_or('`'))
+            {
                 fence = None;
             }
             continue;
         }
         if trimmed_start.starts_with("```") || trimmed_start.starts_with("~~~") {
-            let marker: String = trimmed_start.chars().take_while(|c| *c == '`' || *c == '~').collect();
+            let marker: String = trimmed_start
+                .chars()
+                .take_while(|c| *c == '`' || *c == '~')
+                .collect();
             fence = Some(marker);
             if !prev_blank && !out.is_empty() {
                 out.push('\n');
@@ -197,14 +203,21 @@ pub fn recognise(body: &str, kind: Kind, title_text: Option<&str>) -> String {
             let first = title::heading_text(t)
                 .or_else(|| bold_only(t))
                 .unwrap_or_else(|| title::strip_label(t, "title").unwrap_or(t).to_string());
-            if title_norm.as_deref().is_some_and(|tn| normalise(&first) == tn && !tn.is_empty()) {
+            if title_norm
+                .as_deref()
+                .is_some_and(|tn| normalise(&first) == tn && !tn.is_empty())
+            {
                 prev_blank = true;
                 continue;
             }
         }
 
         let converted = if let Some(c) = BULLET.captures(line) {
-            let indent = if text_mode { "" } else { c.get(1).map_or("", |m| m.as_str()) };
+            let indent = if text_mode {
+                ""
+            } else {
+                c.get(1).map_or("", |m| m.as_str())
+            };
             Some((format!("{indent}- {}", &c[2]), true))
         } else if let Some(c) = NOSPACE_HEADING.captures(t) {
             Some((format!("{} {}", &c[1], &c[2]), false))
@@ -215,7 +228,8 @@ pub fn recognise(body: &str, kind: Kind, title_text: Option<&str>) -> String {
             Some((format!("## {}", title::clean(t)), false))
         } else if let Some(inner) = bold_only(t) {
             let words = inner.split_whitespace().count();
-            (words <= 8 && !inner.ends_with('.')).then(|| (format!("## {}", title::clean(&inner)), false))
+            (words <= 8 && !inner.ends_with('.'))
+                .then(|| (format!("## {}", title::clean(&inner)), false))
         } else if TIME_LED.is_match(t) {
             Some((format!("- {t}"), true))
         } else if let Some(c) = LABEL.captures(t) {
@@ -245,7 +259,7 @@ pub fn recognise(body: &str, kind: Kind, title_text: Option<&str>) -> String {
         // Keep blocks apart: plain-text lines are paragraphs; a list is left with a blank line.
         let needs_gap = !prev_blank
             && !out.is_empty()
-            && ((text_mode && !(is_list && prev_list)) || (prev_list && !is_list && text_mode) || is_heading);
+            && ((text_mode && !(is_list && prev_list)) || is_heading);
         if needs_gap {
             out.push('\n');
         }
@@ -286,14 +300,42 @@ mod tests {
         let cases: &[(&str, Kind, &str)] = &[
             ("Timeline\n", Kind::Text, "## Timeline\n\n"),
             ("Timeline:\n", Kind::Text, "## Timeline\n\n"),
-            ("Root Cause and Resolution\n", Kind::Text, "## Root Cause and Resolution\n\n"),
-            ("Timeline (East Africa Time)\n", Kind::Text, "## Timeline (East Africa Time)\n\n"),
-            ("**Lessons Learned**\n", Kind::Markdown, "## Lessons Learned\n\n"),
-            ("Root Cause and Resolution: The cache expired.\n", Kind::Text, "## Root Cause and Resolution\n\nThe cache expired.\n"),
-            ("Impact: checkout failed\n", Kind::Text, "**Impact:** checkout failed\n"),
-            ("•\tRestarted the pool\n", Kind::Text, "- Restarted the pool\n"),
+            (
+                "Root Cause and Resolution\n",
+                Kind::Text,
+                "## Root Cause and Resolution\n\n",
+            ),
+            (
+                "Timeline (East Africa Time)\n",
+                Kind::Text,
+                "## Timeline (East Africa Time)\n\n",
+            ),
+            (
+                "**Lessons Learned**\n",
+                Kind::Markdown,
+                "## Lessons Learned\n\n",
+            ),
+            (
+                "Root Cause and Resolution: The cache expired.\n",
+                Kind::Text,
+                "## Root Cause and Resolution\n\nThe cache expired.\n",
+            ),
+            (
+                "Impact: checkout failed\n",
+                Kind::Text,
+                "**Impact:** checkout failed\n",
+            ),
+            (
+                "•\tRestarted the pool\n",
+                Kind::Text,
+                "- Restarted the pool\n",
+            ),
             ("– Rotated the key\n", Kind::Markdown, "- Rotated the key\n"),
-            ("9:05 AM: pager fired\n", Kind::Text, "- 9:05 AM: pager fired\n"),
+            (
+                "9:05 AM: pager fired\n",
+                Kind::Text,
+                "- 9:05 AM: pager fired\n",
+            ),
             ("#Timeline\n", Kind::Markdown, "# Timeline\n\n"),
             ("Issue Detection:\n", Kind::Text, "### Issue Detection\n\n"),
         ];
@@ -305,14 +347,25 @@ mod tests {
     #[test]
     fn text_lines_become_paragraphs_and_lists_stay_together() {
         let got = txt("First line.\nSecond line.\n•\tone\n•\ttwo\nAfter.\n");
-        assert_eq!(got, "First line.\n\nSecond line.\n\n- one\n- two\n\nAfter.\n");
+        assert_eq!(
+            got,
+            "First line.\n\nSecond line.\n\n- one\n- two\n\nAfter.\n"
+        );
     }
 
     #[test]
     fn title_line_is_dropped_when_it_is_the_page_title() {
-        let got = recognise("\nTitle: The Lockout\n\nBody.\n", Kind::Text, Some("The Lockout"));
+        let got = recognise(
+            "\nTitle: The Lockout\n\nBody.\n",
+            Kind::Text,
+            Some("The Lockout"),
+        );
         assert_eq!(got.trim(), "Body.");
-        let got = recognise("# The Lockout\nBody.\n", Kind::Markdown, Some("The Lockout"));
+        let got = recognise(
+            "# The Lockout\nBody.\n",
+            Kind::Markdown,
+            Some("The Lockout"),
+        );
         assert_eq!(got.trim(), "Body.");
     }
 
