@@ -189,11 +189,15 @@ fn window_human(inc: &Incident) -> Option<String> {
     let m = &inc.meta;
     let hm = |t: &jiff::civil::Time| format!("{:02}:{:02}", t.hour(), t.minute());
     let start = m.start_time.as_ref()?;
+    // IANA zones read better as the abbreviation in force that day (`Europe/Berlin` → `CET`).
     let zone = m
         .timezone
         .as_ref()
-        .map(|z| format!(" {}", z.value.written))
-        .unwrap_or_default();
+        .map(|z| match (&z.value.iana, &inc.window.started_at) {
+            (Some(_), Some(s)) => format!(" {}", s.strftime("%Z")),
+            _ => format!(" {}", z.value.written),
+        });
+    let zone = zone.unwrap_or_default();
     let Some(end) = &m.end_time else {
         return Some(format!("from {}{zone}", hm(&start.value)));
     };
@@ -220,26 +224,59 @@ fn term_links(values: impl Iterator<Item = String>, taxonomy: &str) -> Vec<TermL
         .collect()
 }
 
-/// A short description: the front-matter summary, else the impact sentence, else the start
-/// of the text.
+/// A short description: the front-matter summary, else the first real paragraph of the text
+/// (at least 12 words, not a `Duration:`/`Author:` style label line).
 pub fn excerpt(inc: &Incident) -> Option<String> {
     if let Some(s) = &inc.meta.summary {
         return Some(s.value.clone());
     }
-    let text = inc
+    const GOOD_LABELS: &[&str] = &[
+        "summary",
+        "impact",
+        "overview",
+        "description",
+        "what happened",
+        "issue summary",
+    ];
+    let blocks = inc
         .plain_text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if text.is_empty() {
-        return None;
+        .lines()
+        .map(str::trim)
+        .filter(|b| !b.is_empty());
+    let mut fallback = None;
+    for block in blocks {
+        let words = block.split_whitespace().count();
+        if fallback.is_none() && words >= 5 {
+            fallback = Some(block);
+        }
+        if words < 12 || block.contains(" · ") {
+            continue;
+        }
+        let text = match block.split_once(": ") {
+            Some((label, rest))
+                if label.split_whitespace().count() <= 3 && !label.contains(',') =>
+            {
+                if GOOD_LABELS.contains(&label.trim().to_lowercase().as_str()) {
+                    rest
+                } else {
+                    continue;
+                }
+            }
+            _ => block,
+        };
+        return Some(shorten(text, 240));
     }
-    if text.chars().count() <= 220 {
-        return Some(text);
+    fallback.map(|b| shorten(b, 240))
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
     }
-    let cut: String = text.chars().take(220).collect();
+    let cut: String = text.chars().take(max).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
-    Some(format!("{cut}…"))
+    format!("{}…", cut.trim_end_matches([',', ';', ':']))
 }
 
 pub fn card(inc: &Incident) -> Card {

@@ -73,10 +73,22 @@ pub fn render(body: &str, kind: Kind, title: Option<&str>, opts: RenderOptions) 
         if let Some((_, _, inner, text)) = heading.as_mut() {
             match ev {
                 Event::End(TagEnd::Heading(_)) => {
-                    let (level, id, inner, text) =
+                    let (level, id, mut inner, mut text) =
                         heading
                             .take()
                             .unwrap_or((HeadingLevel::H2, None, vec![], String::new()));
+                    // `## Timeline:` reads as `Timeline`: a pseudo-heading's colon is not part of it.
+                    if let Some(Event::Text(t)) = inner.last_mut() {
+                        if t.trim_end().ends_with(':') {
+                            *t = t
+                                .trim_end()
+                                .trim_end_matches(':')
+                                .trim_end()
+                                .to_string()
+                                .into();
+                            text = text.trim_end().trim_end_matches(':').to_string();
+                        }
+                    }
                     let id = unique_id(
                         id.as_deref().map_or_else(|| slugify(&text), String::from),
                         &mut ids,
@@ -238,7 +250,7 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_and_toc() {
-        let r = md("## Timeline\n\n## Timeline\n\n### Root *cause*\n");
+        let r = md("## Timeline:\n\n## Timeline\n\n### Root *cause*\n");
         assert!(
             r.html.contains("<h2 id=\"timeline\">Timeline</h2>"),
             "{}",
