@@ -155,7 +155,13 @@ pub fn recognise(body: &str, kind: Kind, title_text: Option<&str>) -> String {
     let mut seen_content = false;
     let title_norm = title_text.map(normalise);
 
-    for raw in body.lines() {
+    let mut have_h2 = false;
+    let lines: Vec<&str> = body.lines().collect();
+    for (i, &raw) in lines.iter().enumerate() {
+        let next = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty());
         let trimmed_start = raw.trim_start();
         // Code fences pass through untouched.
         if let Some(f) = &fence {
@@ -223,9 +229,16 @@ pub fn recognise(body: &str, kind: Kind, title_text: Option<&str>) -> String {
             Some((format!("{} {}", &c[1], &c[2]), false))
         } else if !block_start || is_list_or_block_markup(t) {
             None
-        } else if let Some(sec) = section_of(t).filter(|_| !t.contains(": ") || t.ends_with(':')) {
-            let _ = sec;
-            Some((format!("## {}", title::clean(t)), false))
+        } else if section_of(t).is_some() && (!t.contains(": ") || t.ends_with(':')) {
+            // A bare section name is a part of its own; `Label:` alone is a sub-part once
+            // the document has parts.
+            let major = MAJOR_SECTIONS.contains(&normalise(t).as_str());
+            let level = if t.ends_with(':') && !major && have_h2 {
+                "###"
+            } else {
+                "##"
+            };
+            Some((format!("{level} {}", title::clean(t)), false))
         } else if let Some(inner) = bold_only(t) {
             let words = inner.split_whitespace().count();
             (words <= 8 && !inner.ends_with('.'))
@@ -246,7 +259,14 @@ pub fn recognise(body: &str, kind: Kind, title_text: Option<&str>) -> String {
             && t.chars().next().is_some_and(char::is_uppercase)
             && (text_mode || prev_blank)
         {
-            Some((format!("### {}", title::clean(t)), false))
+            let level = if have_h2 { "###" } else { "##" };
+            Some((format!("{level} {}", title::clean(t)), false))
+        } else if text_mode
+            && title_case_line(t)
+            && next.is_some_and(|n| n.len() > t.len() || n.ends_with(['.', '!', '?']))
+        {
+            let level = if prev_blank || !have_h2 { "##" } else { "###" };
+            Some((format!("{level} {t}"), false))
         } else {
             None
         };
@@ -256,6 +276,9 @@ pub fn recognise(body: &str, kind: Kind, title_text: Option<&str>) -> String {
             None => (line.to_string(), is_list_item(t)),
         };
         let is_heading = text.starts_with('#') && !text.contains('\n');
+        if text.starts_with("## ") || text.starts_with("# ") {
+            have_h2 = true;
+        }
         // Keep blocks apart: plain-text lines are paragraphs; a list is left with a blank line.
         let needs_gap = !prev_blank
             && !out.is_empty()
@@ -273,6 +296,17 @@ pub fn recognise(body: &str, kind: Kind, title_text: Option<&str>) -> String {
         }
     }
     out
+}
+
+/// `Making It Attractive`: 2–6 words, capitalised, no closing punctuation.
+fn title_case_line(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    (2..=6).contains(&words.len())
+        && !t.ends_with(['.', '!', '?', ',', ';', ':'])
+        && t.chars().next().is_some_and(char::is_uppercase)
+        && words
+            .iter()
+            .all(|w| w.chars().count() <= 3 || !w.chars().next().is_some_and(char::is_lowercase))
 }
 
 /// `**Text**` or `__Text__` and nothing else on the line.
@@ -337,7 +371,27 @@ mod tests {
                 "- 9:05 AM: pager fired\n",
             ),
             ("#Timeline\n", Kind::Markdown, "# Timeline\n\n"),
-            ("Issue Detection:\n", Kind::Text, "### Issue Detection\n\n"),
+            ("Issue Detection:\n", Kind::Text, "## Issue Detection\n\n"),
+            (
+                "Timeline\nIssue Detection:\nx\n",
+                Kind::Text,
+                "## Timeline\n\n### Issue Detection\n\nx\n",
+            ),
+            (
+                "Summary\nImpact:\nx\n",
+                Kind::Text,
+                "## Summary\n\n### Impact\n\nx\n",
+            ),
+            (
+                "Making It Attractive\nHey there, readers!\n",
+                Kind::Text,
+                "## Making It Attractive\n\nHey there, readers!\n",
+            ),
+            (
+                "Sincerely,\nThe SRE team\n",
+                Kind::Text,
+                "Sincerely,\n\nThe SRE team\n",
+            ),
         ];
         for (input, kind, want) in cases {
             assert_eq!(recognise(input, *kind, None), *want, "{input:?}");
