@@ -5,13 +5,16 @@
 
 pub mod archive;
 pub mod build;
+pub mod charts;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod extract;
+pub mod feeds;
 pub mod highlight;
+pub mod history;
 pub mod markdown;
 pub mod model;
 pub mod output;

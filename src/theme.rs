@@ -22,6 +22,8 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "taxonomy.html",
     "term.html",
     "stats.html",
+    "history.html",
+    "actions.html",
     "404.html",
 ];
 

@@ -1,5 +1,9 @@
-//! Archive + theme → `SiteOutput`: every page, `incidents.json`, `sitemap.xml`, the highlight
-//! stylesheet, static files and attachments. Nothing is written here.
+//! Archive + theme → `SiteOutput`: every page, feeds, `incidents.json`, `sitemap.xml`, the
+//! highlight stylesheet and static files. Nothing is written here. Reports (statistics,
+//! history, action items) live in `reports`, feeds and calendars in `syndication`.
+
+mod reports;
+mod syndication;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -25,6 +29,7 @@ struct IndexPage<'a> {
     years: Vec<YearGroup>,
     count: usize,
     durations: &'a crate::stats::DurationSummary,
+    strip: reports::Strip,
 }
 
 #[derive(Serialize)]
@@ -52,19 +57,8 @@ struct TermPage<'a> {
     taxonomy: views::TaxonomyLink,
     term: TermView,
     postmortems: Vec<Card>,
-}
-
-#[derive(Serialize)]
-struct StatsPage<'a> {
-    #[serde(flatten)]
-    base: Base<'a>,
-    count: usize,
-    with_duration: usize,
-    with_date: usize,
-    with_impact: usize,
-    durations: &'a crate::stats::DurationSummary,
-    longest: Vec<Card>,
-    percentile_definition: &'static str,
+    /// Relative URL of the term's Atom feed.
+    feed: String,
 }
 
 #[derive(Serialize)]
@@ -83,7 +77,8 @@ fn index_path(url: &str) -> String {
     format!("{url}index.html")
 }
 
-struct Ctx<'a> {
+/// What every page view is made from.
+pub(crate) struct Ctx<'a> {
     site: &'a SiteView,
     base_url: String,
 }
@@ -104,6 +99,22 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Collects rendered pages and template errors.
+pub(crate) struct Renderer<'a> {
+    theme: &'a Theme,
+    out: SiteOutput,
+    errors: Vec<Diagnostic>,
+}
+
+impl Renderer<'_> {
+    fn page<T: Serialize>(&mut self, path: &str, template: &str, view: &T) {
+        match self.theme.render(template, view) {
+            Ok(html) => self.out.add(path, html),
+            Err(e) => self.errors.push(e),
+        }
+    }
+}
+
 /// Renders the whole site.
 pub fn render_site(
     archive: &Archive,
@@ -115,8 +126,11 @@ pub fn render_site(
         site: &site,
         base_url: config.base_url(),
     };
-    let mut out = SiteOutput::default();
-    let mut errors = Vec::new();
+    let mut r = Renderer {
+        theme,
+        out: SiteOutput::default(),
+        errors: Vec::new(),
+    };
     let cards: Vec<Card> = archive.incidents.par_iter().map(views::card).collect();
 
     // Postmortem pages, in parallel: they are most of the work.
@@ -146,12 +160,14 @@ pub fn render_site(
         .collect();
     for p in pages {
         match p {
-            Ok((path, html)) => out.add(path, html),
-            Err(e) => errors.push(e),
+            Ok((path, html)) => r.out.add(path, html),
+            Err(e) => r.errors.push(e),
         }
     }
 
-    // Home: grouped by year, newest first.
+    let end = reports::reference_day(archive, config);
+
+    // Home: grouped by year, newest first, with the calendar strip.
     let mut years: Vec<YearGroup> = Vec::new();
     for c in &cards {
         let y = c
@@ -165,12 +181,7 @@ pub fn render_site(
             }),
         }
     }
-    let mut render =
-        |path: &str, template: &str, view: &dyn erased::View| match view.render(theme, template) {
-            Ok(html) => out.add(path, html),
-            Err(e) => errors.push(e),
-        };
-    render(
+    r.page(
         "index.html",
         "index.html",
         &IndexPage {
@@ -178,6 +189,7 @@ pub fn render_site(
             years,
             count: cards.len(),
             durations: &archive.durations,
+            strip: reports::strip(archive, config, end),
         },
     );
 
@@ -193,23 +205,29 @@ pub fn render_site(
             .map(|t| views::term_view(archive, tax, t))
             .collect();
         for (term, tv) in tax.terms.iter().zip(&terms) {
-            render(
+            let title = format!("{}: {}", link.title, term.name);
+            r.page(
                 &index_path(&tv.url),
                 "term.html",
                 &TermPage {
-                    base: ctx.base(
-                        "term",
-                        &format!("{}: {}", link.title, term.name),
-                        &tv.url,
-                        "",
-                    ),
+                    base: ctx.base("term", &title, &tv.url, ""),
                     taxonomy: link.clone(),
                     term: tv.clone(),
                     postmortems: term.members.iter().map(|&i| cards[i].clone()).collect(),
+                    feed: "atom.xml".into(),
                 },
             );
+            syndication::term_feed(
+                &mut r.out,
+                archive,
+                config,
+                &cards,
+                &title,
+                &tv.url,
+                &term.members,
+            );
         }
-        render(
+        r.page(
             &index_path(&link.url),
             "taxonomy.html",
             &TaxonomyPage {
@@ -220,28 +238,17 @@ pub fn render_site(
         );
     }
 
-    let m = |f: fn(&crate::model::IncidentMeta) -> bool| {
-        archive.incidents.iter().filter(|i| f(&i.meta)).count()
-    };
-    render(
-        "stats/index.html",
-        "stats.html",
-        &StatsPage {
-            base: ctx.base("stats", "Statistics", "stats/", "Incident duration statistics"),
-            count: cards.len(),
-            with_duration: m(|m| m.duration.is_some()),
-            with_date: m(|m| m.date.is_some()),
-            with_impact: m(|m| m.impact_percent.is_some()),
-            durations: &archive.durations,
-            longest: archive.longest(10).into_iter().map(|(i, _)| cards[i].clone()).collect(),
-            percentile_definition: "nearest rank: the smallest duration with at least p% of the incidents at or below it",
-        },
-    );
+    reports::render(&mut r, &ctx, archive, config, &cards, end);
+    syndication::render(&mut r.out, archive, config, &cards);
+
     // The 404 page is served at any depth, so its links go from the base URL's path.
     let mut nf = ctx.base("404", "Page not found", "404.html", "");
     nf.root = base_path(&config.base_url());
-    render("404.html", "404.html", &nf);
+    r.page("404.html", "404.html", &nf);
 
+    let Renderer {
+        mut out, errors, ..
+    } = r;
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -260,12 +267,13 @@ pub fn render_site(
     for (path, payload) in &theme.static_files {
         out.files.insert(path.clone(), payload.clone());
     }
-    out.add("sitemap.xml", sitemap(&out, archive, &config.base_url()));
+    let sitemap = sitemap(&out, archive, &config.base_url());
+    out.add("sitemap.xml", sitemap);
     Ok(out)
 }
 
 /// `https://example.com/status/` → `/status/`.
-fn base_path(base_url: &str) -> String {
+pub(crate) fn base_path(base_url: &str) -> String {
     let after_scheme = base_url.split_once("://").map_or(base_url, |(_, r)| r);
     match after_scheme.find('/') {
         Some(i) if base_url.contains("://") => after_scheme[i..].to_string(),
@@ -302,21 +310,6 @@ fn sitemap(out: &SiteOutput, archive: &Archive, base_url: &str) -> String {
     }
     s.push_str("</urlset>\n");
     s
-}
-
-/// Lets one closure render views of different types.
-mod erased {
-    use super::*;
-
-    pub trait View {
-        fn render(&self, theme: &Theme, template: &str) -> Result<String, Diagnostic>;
-    }
-
-    impl<T: Serialize> View for T {
-        fn render(&self, theme: &Theme, template: &str) -> Result<String, Diagnostic> {
-            theme.render(template, self)
-        }
-    }
 }
 
 /// Attachments resolved for the page of `slug`: copies of files beside the postmortem.
