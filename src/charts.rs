@@ -6,8 +6,10 @@ use std::fmt::Write;
 
 use crate::highlight::escape;
 
-const W: f64 = 640.0;
 const H: f64 = 240.0;
+/// Width of the normal and the wide charts (the view box scales to the page).
+pub const NARROW: f64 = 640.0;
+pub const WIDE: f64 = 1040.0;
 const LEFT: f64 = 44.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 14.0;
@@ -21,19 +23,23 @@ pub struct Bar {
     pub tip: String,
 }
 
-fn open(out: &mut String, id: &str, title: &str, desc: &str) {
+fn open(out: &mut String, w: f64, id: &str, title: &str, desc: &str) {
     let _ = write!(
         out,
-        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="{id}-t {id}-d" preserveAspectRatio="xMidYMid meet"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>"#,
+        r#"<svg class="chart" viewBox="0 0 {w} {H}" role="img" aria-labelledby="{id}-t {id}-d" preserveAspectRatio="xMidYMid meet"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>"#,
         escape(title),
         escape(desc)
     );
 }
 
-/// A "nice" axis maximum and tick step at or above `max`.
+/// A "nice" axis maximum and tick step at or above `max`; counts of up to 5 get one tick
+/// per whole number.
 fn nice(max: f64) -> (f64, f64) {
     if max <= 0.0 {
         return (1.0, 1.0);
+    }
+    if max <= 5.0 && max.fract() == 0.0 {
+        return (max, 1.0);
     }
     let mag = 10f64.powf(max.log10().floor());
     for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
@@ -54,10 +60,12 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-/// A vertical bar chart. With many bars only every n-th label is drawn.
-pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], y_label: &str) -> String {
+/// A vertical bar chart `w` wide. With many bars only every n-th label is drawn.
+pub fn bar_chart(w: f64, id: &str, title: &str, desc: &str, bars: &[Bar], y_label: &str) -> String {
+    #[allow(non_snake_case)]
+    let W = w;
     let mut s = String::with_capacity(2048);
-    open(&mut s, id, title, desc);
+    open(&mut s, w, id, title, desc);
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
     let (top, step) = nice(max);
     let plot_w = W - LEFT - RIGHT;
@@ -88,7 +96,7 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], y_label: &str)
     let n = bars.len().max(1) as f64;
     let slot = plot_w / n;
     let bar_w = (slot * 0.72).max(1.0);
-    let every = (bars.len() as f64 / 12.0).ceil().max(1.0) as usize;
+    let every = (bars.len() as f64 / (w / 64.0)).ceil().max(1.0) as usize;
     for (i, b) in bars.iter().enumerate() {
         let x = LEFT + i as f64 * slot + (slot - bar_w) / 2.0;
         let h = b.value / top * plot_h;
@@ -121,8 +129,9 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], y_label: &str)
 /// The empirical cumulative distribution of durations as a step line on a log time axis.
 /// `points` are `(minutes, share)` with shares rising to 1.
 pub fn ecdf_chart(id: &str, title: &str, desc: &str, points: &[(u32, f64)]) -> String {
+    const W: f64 = NARROW;
     let mut s = String::with_capacity(2048);
-    open(&mut s, id, title, desc);
+    open(&mut s, W, id, title, desc);
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
     let max = points.iter().map(|p| p.0).max().unwrap_or(60).max(60);
@@ -199,6 +208,7 @@ mod tests {
     #[test]
     fn bar_chart_is_accessible_and_escaped() {
         let svg = bar_chart(
+            NARROW,
             "b",
             "Incidents <by> bucket",
             "desc",
@@ -226,14 +236,15 @@ mod tests {
 
     #[test]
     fn empty_charts_do_not_break() {
-        assert!(!bar_chart("e", "t", "d", &[], "n").contains("NaN"));
+        assert!(!bar_chart(WIDE, "e", "t", "d", &[], "n").contains("NaN"));
         assert!(!ecdf_chart("e", "t", "d", &[]).contains("NaN"));
     }
 
     #[test]
     fn nice_axis_maxima() {
         assert_eq!(nice(7.0).0, 10.0);
-        assert_eq!(nice(2.0).0, 2.0);
+        assert_eq!(nice(2.0), (2.0, 1.0));
+        assert_eq!(nice(2.5).0, 2.5);
         assert_eq!(nice(23.0).0, 25.0);
         assert_eq!(nice(0.0), (1.0, 1.0));
     }

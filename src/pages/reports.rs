@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Ctx, Renderer};
 use crate::archive::Archive;
-use crate::charts::{bar_chart, ecdf_chart, Bar};
+use crate::charts::{bar_chart, ecdf_chart, Bar, NARROW, WIDE};
 use crate::config::{Config, ShadeBy};
 use crate::history::{self, CalendarMonth, Day};
 use crate::model::{ActionItem, Minutes, Slug};
@@ -204,6 +204,7 @@ pub(super) fn render(
     let n = rep.with_duration;
     let charts = Charts {
         buckets: bar_chart(
+            NARROW,
             "chart-buckets",
             "Incidents by duration",
             &format!("Number of incidents in each duration range, for the {n} incidents whose duration is known."),
@@ -217,6 +218,7 @@ pub(super) fn render(
             &ecdf_points,
         ),
         months: bar_chart(
+            WIDE,
             "chart-months",
             "Incidents per month",
             "Number of incidents that started in each month, months without incidents included.",
