@@ -68,6 +68,7 @@ impl Failure {
 }
 
 /// The outcome of one postmortem file.
+#[derive(Debug, Clone)]
 struct FileOutcome {
     incident: Option<Incident>,
     diagnostics: Vec<Diagnostic>,
@@ -79,23 +80,20 @@ fn shown(config: &Config, rel: &str) -> String {
     format!("{}/{rel}", config.content_dir.trim_end_matches('/'))
 }
 
-fn process(entry: &walk::Entry, config: &Config, site_zone: &Zone, drafts: bool) -> FileOutcome {
+fn process(
+    entry: &walk::Entry,
+    bytes: &[u8],
+    config: &Config,
+    site_zone: &Zone,
+    drafts: bool,
+) -> FileOutcome {
     let shown = shown(config, &entry.rel);
     let fail = |d: Diagnostic| FileOutcome {
         incident: None,
         diagnostics: vec![d],
         draft_skipped: false,
     };
-    let bytes = match std::fs::read(&entry.path) {
-        Ok(b) => b,
-        Err(e) => {
-            return fail(
-                Diagnostic::error(&shown, 0, format!("cannot read: {e}"))
-                    .with_hint("check the file's permissions (the build needs read access)"),
-            )
-        }
-    };
-    let (doc, mut diagnostics) = match content::parse(&entry.rel, &shown, &bytes) {
+    let (doc, mut diagnostics) = match content::parse(&entry.rel, &shown, bytes) {
         Ok(x) => x,
         Err(d) => return fail(d),
     };
@@ -183,8 +181,62 @@ fn slug_for(doc: &content::Document, meta: &crate::model::IncidentMeta) -> Optio
     Slug::from_text(name).or_else(|| Slug::from_text(meta.title()))
 }
 
+/// Per-file results kept between rebuilds (`serve`): a file whose bytes did not change is
+/// not parsed, extracted or rendered again. Everything after assembly is always recomputed.
+#[derive(Debug, Default)]
+pub struct Cache {
+    files: HashMap<String, (u64, FileOutcome)>,
+    /// What the cached results depend on besides the file: the configuration and `--drafts`.
+    key: String,
+    /// Files reused and files processed in the last load.
+    pub reused: usize,
+    pub processed: usize,
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// Reads one file and processes it, or takes the cached result when its bytes are unchanged.
+fn outcome(
+    entry: &walk::Entry,
+    config: &Config,
+    site_zone: &Zone,
+    drafts: bool,
+    cache: &HashMap<String, (u64, FileOutcome)>,
+) -> (u64, FileOutcome, bool) {
+    let bytes = match std::fs::read(&entry.path) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = Diagnostic::error(shown(config, &entry.rel), 0, format!("cannot read: {e}"))
+                .with_hint("check the file's permissions (the build needs read access)");
+            let o = FileOutcome {
+                incident: None,
+                diagnostics: vec![d],
+                draft_skipped: false,
+            };
+            return (0, o, false);
+        }
+    };
+    let h = hash(&bytes);
+    if let Some((old, o)) = cache.get(&entry.rel) {
+        if *old == h {
+            return (h, o.clone(), true);
+        }
+    }
+    (h, process(entry, &bytes, config, site_zone, drafts), false)
+}
+
 /// Loads, extracts, renders and assembles the site in memory.
 pub fn load(opts: &BuildOptions) -> Result<Site, Failure> {
+    load_with(opts, &mut Cache::default())
+}
+
+/// `load`, reusing the per-file results in `cache` and updating it.
+pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure> {
     let mut config = Config::load(&opts.root).map_err(|d| Failure { diagnostics: d })?;
     if let Some(u) = &opts.base_url {
         config.base_url = u.clone();
@@ -219,11 +271,30 @@ pub fn load(opts: &BuildOptions) -> Result<Site, Failure> {
         config.content_dir.trim_end_matches('/'),
     );
     let mut diagnostics = walked.diagnostics;
-    let outcomes: Vec<FileOutcome> = walked
+    let key = format!(
+        "{}|{}",
+        serde_json::to_string(&config).unwrap_or_default(),
+        opts.drafts
+    );
+    if cache.key != key {
+        cache.files.clear();
+        cache.key = key;
+    }
+    let results: Vec<(u64, FileOutcome, bool)> = walked
         .postmortems
         .par_iter()
-        .map(|e| process(e, &config, &site_zone, opts.drafts))
+        .map(|e| outcome(e, &config, &site_zone, opts.drafts, &cache.files))
         .collect();
+    cache.reused = results.iter().filter(|r| r.2).count();
+    cache.processed = results.len() - cache.reused;
+    // Deleted and renamed files leave the cache with their pages.
+    cache.files = walked
+        .postmortems
+        .iter()
+        .zip(&results)
+        .map(|(e, (h, o, _))| (e.rel.clone(), (*h, o.clone())))
+        .collect();
+    let outcomes: Vec<FileOutcome> = results.into_iter().map(|(_, o, _)| o).collect();
     let files = walked.postmortems.len();
     let mut incidents = Vec::with_capacity(outcomes.len());
     let mut drafts_skipped = 0;

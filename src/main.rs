@@ -8,11 +8,21 @@ use inquest::cli::{Cli, Command};
 use inquest::cmd::{self, Outcome};
 
 fn main() -> ExitCode {
+    // `inquest check | head` should end quietly when the pipe closes, like other Unix tools,
+    // instead of panicking on a failed write.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of a signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Build(a) => cmd::build::run(a),
         Command::Init(a) => cmd::init::run(a),
         Command::Extract(a) => cmd::extract::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
+        Command::New(a) => cmd::new::run(a),
+        Command::Check(a) => cmd::check::run(a),
     };
     match outcome {
         Outcome::Success => ExitCode::SUCCESS,

@@ -135,6 +135,13 @@ impl Theme {
     }
 }
 
+/// Renders a one-off template text (for `inquest new`'s archetypes). No autoescaping: the
+/// output is Markdown, not HTML.
+pub fn render_one_off<T: serde::Serialize>(text: &str, view: &T) -> Result<String, String> {
+    let ctx = tera::Context::from_serialize(view).map_err(|e| e.to_string())?;
+    Tera::one_off(text, &ctx, false).map_err(|e| template_error(&e, Some("archetype")).message)
+}
+
 /// Formats Tera's error chain on one line: Tera puts the useful part in the causes.
 fn template_error(e: &tera::Error, template: Option<&str>) -> Diagnostic {
     use std::error::Error;

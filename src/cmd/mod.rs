@@ -1,8 +1,11 @@
 //! One file per subcommand. Each returns an `Outcome`; only `main` turns it into an exit code.
 
 pub mod build;
+pub mod check;
 pub mod extract;
 pub mod init;
+pub mod new;
+pub mod serve;
 
 use crate::diagnostic::Diagnostic;
 
