@@ -69,6 +69,12 @@ pub fn apply(
 ) -> FrontInstants {
     let mut instants = FrontInstants::default();
     for field in &fm.fields {
+        // `summary = ""` or a bare YAML `summary:` means "not filled in yet", not an error.
+        let empty =
+            field.value.is_null() || field.value.as_str().is_some_and(|s| s.trim().is_empty());
+        if empty && KNOWN_KEYS.contains(&field.key.as_str()) {
+            continue;
+        }
         let src = || Source::FrontMatter {
             line: field.line,
             key: field.key.clone(),
