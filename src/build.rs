@@ -230,6 +230,28 @@ fn outcome(
     (h, process(entry, &bytes, config, site_zone, drafts), false)
 }
 
+/// Stage timings on stderr when `INQUEST_PROFILE` is set (for profiling, not for users).
+struct Timer {
+    on: bool,
+    last: Instant,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("INQUEST_PROFILE").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if self.on {
+            eprintln!("[profile] {what}: {} ms", self.last.elapsed().as_millis());
+        }
+        self.last = Instant::now();
+    }
+}
+
 /// Loads, extracts, renders and assembles the site in memory.
 pub fn load(opts: &BuildOptions) -> Result<Site, Failure> {
     load_with(opts, &mut Cache::default())
@@ -263,7 +285,9 @@ pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure
             .with_hint("create it and put postmortems (.md, .markdown, .txt) in it, or set `content_dir` in site.toml")],
         });
     }
+    let mut timer = Timer::new();
     let theme = Theme::load(&opts.root, &config.theme).map_err(|d| Failure { diagnostics: d })?;
+    timer.lap("config and theme");
 
     let walked = walk::walk(
         &content_dir,
@@ -280,6 +304,7 @@ pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure
         cache.files.clear();
         cache.key = key;
     }
+    timer.lap("walk");
     let results: Vec<(u64, FileOutcome, bool)> = walked
         .postmortems
         .par_iter()
@@ -307,12 +332,15 @@ pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure { diagnostics });
     }
+    timer.lap("read, parse, extract, render");
     let (archive, ds) = assemble(incidents, &config.taxonomies);
+    timer.lap("assemble");
     diagnostics.extend(ds);
     let mut output = pages::render_site(&archive, &theme, &config).map_err(|mut d| {
         d.extend(diagnostics.clone());
         Failure { diagnostics: d }
     })?;
+    timer.lap("pages and feeds");
     place_assets(&archive, &walked.assets, &mut output, &mut diagnostics);
     Ok(Site {
         config,
@@ -483,7 +511,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let start = Instant::now();
     let site = load(opts)?;
     let out_dir = output_dir(opts, &site.config);
-    let files_written = output::write_atomic(&site.output, &out_dir).map_err(|e| Failure {
+    let mut timer = Timer::new();
+    let written = output::write_atomic(&site.output, &out_dir);
+    timer.lap("write");
+    let files_written = written.map_err(|e| Failure {
         diagnostics: vec![Diagnostic::error(
             out_dir.display().to_string(),
             0,

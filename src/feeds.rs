@@ -48,6 +48,15 @@ fn published(inc: &Incident) -> Option<String> {
     }
 }
 
+/// How much of each postmortem an Atom feed carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// The whole rendered body (the site feed).
+    Full,
+    /// Title, summary and link only (per-term feeds: a postmortem is in many of them).
+    Summary,
+}
+
 /// An Atom feed. `self_url` is the feed's own absolute URL, `home` the page it belongs to.
 pub fn atom(
     title: &str,
@@ -56,6 +65,7 @@ pub fn atom(
     home: &str,
     generator: &str,
     entries: &[Entry],
+    content: Content,
 ) -> String {
     let newest = entries
         .iter()
@@ -108,12 +118,14 @@ pub fn atom(
         if let Some(sum) = &e.summary {
             let _ = writeln!(s, "    <summary>{}</summary>", escape(sum));
         }
-        let _ = writeln!(
-            s,
-            "    <content type=\"html\" xml:base=\"{}\">{}</content>",
-            escape(&e.permalink),
-            escape(&inc.body_html)
-        );
+        if content == Content::Full {
+            let _ = writeln!(
+                s,
+                "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+                escape(&e.permalink),
+                escape(&inc.body_html)
+            );
+        }
         s.push_str("  </entry>\n");
     }
     s.push_str("</feed>\n");

@@ -131,6 +131,16 @@ pub fn render_site(
         out: SiteOutput::default(),
         errors: Vec::new(),
     };
+    let profile = std::env::var_os("INQUEST_PROFILE").is_some();
+    let t = std::time::Instant::now();
+    let lap = |what: &str| {
+        if profile {
+            eprintln!(
+                "[profile]   {what}: {} ms (cumulative)",
+                t.elapsed().as_millis()
+            );
+        }
+    };
     let cards: Vec<Card> = archive.incidents.par_iter().map(views::card).collect();
 
     // Postmortem pages, in parallel: they are most of the work.
@@ -165,6 +175,7 @@ pub fn render_site(
         }
     }
 
+    lap("postmortem pages");
     let end = reports::reference_day(archive, config);
 
     // Home: grouped by year, newest first, with the calendar strip.
@@ -238,8 +249,11 @@ pub fn render_site(
         );
     }
 
+    lap("home and taxonomies");
     reports::render(&mut r, &ctx, archive, config, &cards, end);
+    lap("reports");
     syndication::render(&mut r.out, archive, config, &cards);
+    lap("feeds");
 
     // The 404 page is served at any depth, so its links go from the base URL's path.
     let mut nf = ctx.base("404", "Page not found", "404.html", "");

@@ -3,7 +3,7 @@
 
 use crate::archive::Archive;
 use crate::config::Config;
-use crate::feeds::{atom, ics, json_feed, Entry};
+use crate::feeds::{atom, ics, json_feed, Content, Entry};
 use crate::output::SiteOutput;
 use crate::views::Card;
 
@@ -44,6 +44,7 @@ pub(super) fn render(out: &mut SiteOutput, archive: &Archive, config: &Config, c
             &base,
             &generator(),
             &all,
+            Content::Full,
         ),
     );
     out.add(
@@ -94,6 +95,7 @@ pub(super) fn term_feed(
             &format!("{base}{term_url}"),
             &generator(),
             &list,
+            Content::Summary,
         ),
     );
 }
