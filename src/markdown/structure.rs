@@ -95,6 +95,10 @@ fn normalise(line: &str) -> String {
 }
 
 fn section_of(line: &str) -> Option<&'static str> {
+    // Section names are short; most lines are prose and can be dismissed without allocating.
+    if line.len() > 90 || line.split_whitespace().nth(9).is_some() {
+        return None;
+    }
     let n = normalise(line);
     if n.split_whitespace().count() > 7 {
         return None;
