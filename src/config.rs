@@ -156,8 +156,11 @@ impl Config {
     pub fn parse(text: &str, shown: &str) -> Result<Config, Vec<Diagnostic>> {
         let table: toml::Table = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(0, |s| line_of(text, s.start));
-            vec![Diagnostic::error(shown, line, format!("invalid TOML: {}", e.message()))
-                .with_hint("check quoting and `key = value` syntax; strings need double quotes")]
+            vec![
+                Diagnostic::error(shown, line, format!("invalid TOML: {}", e.message())).with_hint(
+                    "check quoting and `key = value` syntax; strings need double quotes",
+                ),
+            ]
         })?;
 
         let mut errors = Vec::new();
@@ -196,7 +199,10 @@ impl Config {
                 .with_hint("use a name such as `UTC`, `Europe/Berlin`, `America/New_York` or an offset such as `UTC-5`"),
             );
         }
-        for (key, theme) in [("light", &self.highlight.light), ("dark", &self.highlight.dark)] {
+        for (key, theme) in [
+            ("light", &self.highlight.light),
+            ("dark", &self.highlight.dark),
+        ] {
             if !HIGHLIGHT_THEMES.contains(&theme.as_str()) {
                 let mut d = Diagnostic::error(
                     shown,
@@ -213,14 +219,25 @@ impl Config {
         for tax in &self.taxonomies {
             if crate::model::Slug::from_text(tax).map(|s| s.as_str() == tax) != Some(true) {
                 errors.push(
-                    Diagnostic::error(shown, at("taxonomies"), format!("taxonomy name `{tax}` is not URL-safe"))
-                        .with_hint("use lowercase letters, digits and dashes, e.g. `teams`"),
+                    Diagnostic::error(
+                        shown,
+                        at("taxonomies"),
+                        format!("taxonomy name `{tax}` is not URL-safe"),
+                    )
+                    .with_hint("use lowercase letters, digits and dashes, e.g. `teams`"),
                 );
             }
         }
-        for (key, dir) in [("content_dir", &self.content_dir), ("output_dir", &self.output_dir)] {
+        for (key, dir) in [
+            ("content_dir", &self.content_dir),
+            ("output_dir", &self.output_dir),
+        ] {
             if dir.trim().is_empty() {
-                errors.push(Diagnostic::error(shown, at(key), format!("`{key}` cannot be empty")));
+                errors.push(Diagnostic::error(
+                    shown,
+                    at(key),
+                    format!("`{key}` cannot be empty"),
+                ));
             }
         }
         if errors.is_empty() {
@@ -264,7 +281,11 @@ fn check_keys(
 /// 1-based line of byte offset `pos`.
 pub fn line_of(text: &str, pos: usize) -> u32 {
     let pos = pos.min(text.len());
-    text.as_bytes()[..pos].iter().filter(|&&b| b == b'\n').count() as u32 + 1
+    text.as_bytes()[..pos]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u32
+        + 1
 }
 
 /// 1-based line where `key` is assigned (`key =` or `[key]`), or 0.
@@ -301,7 +322,8 @@ mod tests {
 
     #[test]
     fn unknown_key_in_section() {
-        let err = Config::parse("[highlight]\nligth = \"InspiredGitHub\"\n", "site.toml").unwrap_err();
+        let err =
+            Config::parse("[highlight]\nligth = \"InspiredGitHub\"\n", "site.toml").unwrap_err();
         assert!(err[0].message.contains("highlight.ligth"));
         assert_eq!(err[0].hint.as_deref(), Some("did you mean `light`?"));
     }
@@ -315,7 +337,10 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.len(), 2);
         assert_eq!(err[0].line, 1);
-        assert_eq!(err[1].hint.as_deref(), Some("did you mean `base16-ocean.dark`?"));
+        assert_eq!(
+            err[1].hint.as_deref(),
+            Some("did you mean `base16-ocean.dark`?")
+        );
     }
 
     #[test]

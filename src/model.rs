@@ -221,7 +221,9 @@ pub struct IncidentMeta {
 impl IncidentMeta {
     /// The page title (documents without one get a derived title during extraction).
     pub fn title(&self) -> &str {
-        self.title.as_ref().map_or("Untitled postmortem", |t| &t.value)
+        self.title
+            .as_ref()
+            .map_or("Untitled postmortem", |t| &t.value)
     }
 }
 
@@ -270,15 +272,27 @@ mod tests {
 
     #[test]
     fn slug_never_holds_path_characters() {
-        for text in ["../etc/passwd", "a/b", "Ünïcödé Outage", "  spaces  here ", "a..b"] {
+        for text in [
+            "../etc/passwd",
+            "a/b",
+            "Ünïcödé Outage",
+            "  spaces  here ",
+            "a..b",
+        ] {
             let s = Slug::from_text(text).unwrap();
-            assert!(!s.as_str().contains('/') && !s.as_str().contains(".."), "{s}");
+            assert!(
+                !s.as_str().contains('/') && !s.as_str().contains(".."),
+                "{s}"
+            );
             assert!(s
                 .as_str()
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
         }
-        assert_eq!(Slug::from_text("Ünïcödé Outage").unwrap().as_str(), "unicode-outage");
+        assert_eq!(
+            Slug::from_text("Ünïcödé Outage").unwrap().as_str(),
+            "unicode-outage"
+        );
         assert_eq!(Slug::from_text("!!!"), None);
     }
 

@@ -185,11 +185,9 @@ fn toml_to_json(v: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(
-            t.into_iter()
-                .map(|(k, v)| (k, toml_to_json(v)))
-                .collect(),
-        ),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 
@@ -245,7 +243,10 @@ mod tests {
         assert_eq!(fm.format, Format::Toml);
         assert_eq!(fm.get("title").unwrap().line, 2);
         assert_eq!(fm.get("tags").unwrap().line, 4);
-        assert_eq!(fm.get("date").unwrap().value, Value::String("2023-03-01".into()));
+        assert_eq!(
+            fm.get("date").unwrap().value,
+            Value::String("2023-03-01".into())
+        );
         assert_eq!(s.body, "# Body\n");
         assert_eq!(s.body_line, 7);
     }
@@ -266,7 +267,9 @@ mod tests {
         let text = "+++\ntitle = \"ok\"\ndate = \n+++\n";
         let err = split(text, "content/a.md").unwrap_err();
         assert_eq!(err.line, 3, "{err}");
-        assert!(err.to_string().starts_with("content/a.md:3: error: invalid TOML"));
+        assert!(err
+            .to_string()
+            .starts_with("content/a.md:3: error: invalid TOML"));
     }
 
     #[test]

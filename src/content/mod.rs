@@ -79,8 +79,12 @@ pub fn parse(
                 .count() as u32
                 + 1;
             warnings.push(
-                Diagnostic::warning(shown, line, "invalid UTF-8; bad bytes were replaced with `\u{FFFD}`")
-                    .with_hint("save the file as UTF-8"),
+                Diagnostic::warning(
+                    shown,
+                    line,
+                    "invalid UTF-8; bad bytes were replaced with `\u{FFFD}`",
+                )
+                .with_hint("save the file as UTF-8"),
             );
             String::from_utf8_lossy(bytes)
         }
@@ -110,7 +114,12 @@ mod tests {
 
     #[test]
     fn bom_and_crlf_are_normalised() {
-        let (doc, w) = parse("a.md", "content/a.md", b"\xEF\xBB\xBF+++\r\ntitle = \"x\"\r\n+++\r\nbody\r\n").unwrap();
+        let (doc, w) = parse(
+            "a.md",
+            "content/a.md",
+            b"\xEF\xBB\xBF+++\r\ntitle = \"x\"\r\n+++\r\nbody\r\n",
+        )
+        .unwrap();
         assert!(w.is_empty());
         assert_eq!(doc.front.unwrap().get("title").unwrap().line, 2);
         assert_eq!(doc.body, "body\n");

@@ -98,9 +98,14 @@ pub fn walk(content_dir: &Path, follow_symlinks: bool, shown_root: &str) -> Walk
                         Diagnostic::warning(
                             shown(entry.path(), content_dir, shown_root),
                             0,
-                            format!("symbolic link points outside the content folder, to `{}`; skipped", target.display()),
+                            format!(
+                                "symbolic link points outside the content folder, to `{}`; skipped",
+                                target.display()
+                            ),
                         )
-                        .with_hint("copy the file into the content folder instead of linking to it"),
+                        .with_hint(
+                            "copy the file into the content folder instead of linking to it",
+                        ),
                     );
                     continue;
                 }
@@ -140,7 +145,14 @@ mod tests {
 
     #[test]
     fn editor_leftovers_are_ignored() {
-        for name in [".hidden.md", ".#draft.md", "notes.md~", "#autosave#", "a.md.swp", "a.swo"] {
+        for name in [
+            ".hidden.md",
+            ".#draft.md",
+            "notes.md~",
+            "#autosave#",
+            "a.md.swp",
+            "a.swo",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["2023-01-01-db.md", "diagram.png", "README.txt"] {

@@ -3,8 +3,16 @@
 //!
 //! One file per kind of fact; each opens with a table of the forms it accepts.
 
+pub mod actions;
+pub mod classify;
+pub mod duration;
 pub mod front;
+pub mod impact;
+mod prose;
+pub mod timeline;
 pub mod title;
+pub mod when;
+pub mod window;
 pub mod zone;
 
 use jiff::civil::Date;
@@ -42,16 +50,66 @@ pub fn extract(doc: &Document, opts: &Options) -> (IncidentMeta, Vec<Diagnostic>
     };
     apply_instants(&mut meta, instants, opts.site_zone);
 
-    if meta.title.is_none() {
-        meta.title = Some(
-            title::find(&doc.body, doc.body_line)
-                .unwrap_or_else(|| title::derive(&doc.body, doc.stem())),
-        );
+    let all = lines(&doc.body, doc.body_line);
+    // Bare `key: value` lines at the top of a file without delimiters (old blog exports).
+    let mut header = front::bare_header(&all);
+    header.publication_date |= doc.front.as_ref().is_some_and(front::is_blog);
+    if meta.date.is_none() {
+        meta.date = header.date.clone();
     }
+    let body_lines = &all[header.lines..];
+    if meta.title.is_none() {
+        meta.title = header
+            .title
+            .clone()
+            .or_else(|| title::find_in(body_lines))
+            .or_else(|| Some(title::derive(&doc.body, doc.stem())));
+    }
+    prose::fill(doc, body_lines, &header, opts, &mut meta, &mut diags);
     if meta.date.is_none() {
         meta.date = date_from_file_name(doc.stem());
     }
     (meta, diags)
+}
+
+/// One line of the body with its line number in the whole file; `code` is true inside
+/// fenced code blocks (and for the fences), whose contents are never read for facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line<'a> {
+    pub no: u32,
+    pub text: &'a str,
+    pub code: bool,
+}
+
+/// Splits a body into lines, marking fenced code blocks.
+pub fn lines(body: &str, body_line: u32) -> Vec<Line<'_>> {
+    let mut fence: Option<(char, usize)> = None;
+    let mut out = Vec::new();
+    for (i, text) in body.lines().enumerate() {
+        let t = text.trim_start();
+        let marker = t.chars().next().filter(|c| *c == '`' || *c == '~');
+        let run = marker.map_or(0, |m| t.chars().take_while(|c| *c == m).count());
+        let mut code = fence.is_some();
+        match (fence, marker) {
+            (None, Some(m)) if run >= 3 => {
+                fence = Some((m, run));
+                code = true;
+            }
+            (Some((f, n)), Some(m))
+                if m == f && run >= n && t.trim_end().chars().all(|c| c == m) =>
+            {
+                fence = None;
+                code = true;
+            }
+            _ => {}
+        }
+        out.push(Line {
+            no: body_line + i as u32,
+            text,
+            code,
+        });
+    }
+    out
 }
 
 /// `2023-03-01-db-down` → 2023-03-01.
@@ -64,7 +122,11 @@ pub fn date_from_file_name(stem: &str) -> Option<Found<Date>> {
 /// Fills date, start and end times, zone and duration from front-matter instants, without
 /// overriding facts the front matter gave directly.
 fn apply_instants(meta: &mut IncidentMeta, inst: front::FrontInstants, site_zone: &Zone) {
-    let fallback_zone = meta.timezone.as_ref().map_or(site_zone, |z| &z.value).clone();
+    let fallback_zone = meta
+        .timezone
+        .as_ref()
+        .map_or(site_zone, |z| &z.value)
+        .clone();
     let zoned = |s: Stamp| -> Option<(Zoned, Option<Zone>)> {
         match s {
             Stamp::Zoned(z, zone) => Some((z, Some(zone))),
@@ -98,7 +160,10 @@ fn apply_instants(meta: &mut IncidentMeta, inst: front::FrontInstants, site_zone
             None => z.clone(),
         };
         meta.end_time = Some(Found::new(local.time(), src(*line, "resolved_at")));
-        if start.as_ref().is_some_and(|((s, _), _)| s.date() != local.date()) {
+        if start
+            .as_ref()
+            .is_some_and(|((s, _), _)| s.date() != local.date())
+        {
             meta.end_date = Some(Found::new(local.date(), src(*line, "resolved_at")));
         }
     }
@@ -181,15 +246,30 @@ mod tests {
             "a.md",
         );
         assert!(d.is_empty());
-        assert_eq!(m.date.as_ref().unwrap().value, jiff::civil::date(2023, 10, 15));
-        assert_eq!(m.start_time.as_ref().unwrap().value, jiff::civil::time(23, 30, 0, 0));
-        assert_eq!(m.end_time.as_ref().unwrap().value, jiff::civil::time(1, 0, 0, 0));
-        assert_eq!(m.end_date.as_ref().unwrap().value, jiff::civil::date(2023, 10, 16));
+        assert_eq!(
+            m.date.as_ref().unwrap().value,
+            jiff::civil::date(2023, 10, 15)
+        );
+        assert_eq!(
+            m.start_time.as_ref().unwrap().value,
+            jiff::civil::time(23, 30, 0, 0)
+        );
+        assert_eq!(
+            m.end_time.as_ref().unwrap().value,
+            jiff::civil::time(1, 0, 0, 0)
+        );
+        assert_eq!(
+            m.end_date.as_ref().unwrap().value,
+            jiff::civil::date(2023, 10, 16)
+        );
         assert_eq!(m.duration.as_ref().unwrap().value, Minutes::new(90));
         assert_eq!(m.duration.as_ref().unwrap().source.kind(), "derived");
         assert_eq!(m.timezone.as_ref().unwrap().value.offset_minutes, Some(60));
         let w = window(&m, &zone::site_zone("UTC").unwrap());
-        assert_eq!(w.started_at.unwrap().to_string(), "2023-10-15T23:30:00+01:00[+01:00]");
+        assert_eq!(
+            w.started_at.unwrap().to_string(),
+            "2023-10-15T23:30:00+01:00[+01:00]"
+        );
         assert_eq!(w.utc_offset_minutes, Some(60));
     }
 
@@ -204,7 +284,10 @@ mod tests {
 
     #[test]
     fn title_and_file_name_date_fill_the_gaps() {
-        let (m, _) = run("Title: Disk full\n\nThe disk filled up.\n", "2024-02-29-disk.txt");
+        let (m, _) = run(
+            "Title: Disk full\n\nThe disk filled up.\n",
+            "2024-02-29-disk.txt",
+        );
         assert_eq!(m.title(), "Disk full");
         assert_eq!(m.date.unwrap().value, jiff::civil::date(2024, 2, 29));
     }

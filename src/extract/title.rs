@@ -14,37 +14,117 @@ use crate::model::{Found, Source};
 
 /// Finds the document's own title in `body` (`body_line` is the body's first line in the file).
 pub fn find(body: &str, body_line: u32) -> Option<Found<String>> {
-    let mut lines = body
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (body_line + i as u32, l))
-        .filter(|(_, l)| !l.trim().is_empty());
+    find_in(&super::lines(body, body_line))
+}
+
+/// Lines that come before a title without being one: images, embeds, bare links, git
+/// conflict markers.
+fn is_preamble(line: &str) -> bool {
+    let l = line.trim().to_ascii_lowercase();
+    l.starts_with("![")
+        || l.starts_with("<img")
+        || l.starts_with("<iframe")
+        || l.starts_with("<p align")
+        || l.starts_with("</")
+        || l.starts_with("<br")
+        || (l.starts_with("http") && !l.contains(' '))
+        || l.starts_with("<<<<<<<")
+        || l.starts_with(">>>>>>>")
+        || l.starts_with("=======")
+        || (l.starts_with('[') && l.contains("](") && l.ends_with(')'))
+}
+
+/// Like [`find`], over lines already split.
+pub fn find_in(all: &[super::Line]) -> Option<Found<String>> {
+    let mut lines = all
+        .iter()
+        .filter(|l| !l.text.trim().is_empty() && !l.code)
+        .map(|l| (l.no, l.text))
+        .skip_while(|(_, l)| is_preamble(l));
     let (n, first) = lines.next()?;
     let first = first.trim();
+    let first = strip_br(first);
+    // Flattened Markdown: `Title #Section text …` keeps only the text before the first `#`.
+    let first = match first.find(" #") {
+        Some(i)
+            if i > 0
+                && first[i + 2..].starts_with(|c: char| c.is_alphabetic())
+                && !first.starts_with('#') =>
+        {
+            first[..i].trim()
+        }
+        _ => first,
+    };
     if let Some(t) = heading_text(first) {
-        return Some(Found::new(t, Source::Prose { line: n, rule: "heading" }));
+        return Some(Found::new(
+            t,
+            Source::Prose {
+                line: n,
+                rule: "heading",
+            },
+        ));
     }
     if let Some(t) = html_heading(first) {
-        return Some(Found::new(t, Source::Prose { line: n, rule: "html_heading" }));
+        return Some(Found::new(
+            t,
+            Source::Prose {
+                line: n,
+                rule: "html_heading",
+            },
+        ));
     }
     if let Some(t) = bold_line(first) {
-        return Some(Found::new(t, Source::Prose { line: n, rule: "bold_line" }));
+        return Some(Found::new(
+            t,
+            Source::Prose {
+                line: n,
+                rule: "bold_line",
+            },
+        ));
     }
     if let Some(rest) = strip_label(first, "title") {
         let t = clean(rest);
         if !t.is_empty() {
-            return Some(Found::new(t, Source::Prose { line: n, rule: "title_line" }));
+            return Some(Found::new(
+                t,
+                Source::Prose {
+                    line: n,
+                    rule: "title_line",
+                },
+            ));
         }
     }
     if reads_as_title(first) {
-        return Some(Found::new(clean(first), Source::Prose { line: n, rule: "first_line" }));
+        return Some(Found::new(
+            clean(first),
+            Source::Prose {
+                line: n,
+                rule: "first_line",
+            },
+        ));
     }
     for (n, line) in lines {
         if let Some(t) = heading_text(line.trim()) {
-            return Some(Found::new(t, Source::Prose { line: n, rule: "heading" }));
+            return Some(Found::new(
+                t,
+                Source::Prose {
+                    line: n,
+                    rule: "heading",
+                },
+            ));
         }
     }
     None
+}
+
+fn strip_br(s: &str) -> &str {
+    let l = s.to_ascii_lowercase();
+    for tag in ["<br>", "<br/>", "<br />"] {
+        if l.ends_with(tag) {
+            return s[..s.len() - tag.len()].trim_end();
+        }
+    }
+    s
 }
 
 /// A title for a document that has none: its first sentence, shortened, or the file name.
@@ -72,7 +152,11 @@ pub fn derive(body: &str, stem: &str) -> Found<String> {
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
         .replace(['-', '_'], " ");
     let from_name = from_name.trim();
-    let title = if from_name.is_empty() { stem.to_string() } else { capitalise(from_name) };
+    let title = if from_name.is_empty() {
+        stem.to_string()
+    } else {
+        capitalise(from_name)
+    };
     Found::new(title, Source::derived("the file name"))
 }
 
@@ -105,7 +189,10 @@ fn html_heading(line: &str) -> Option<String> {
 
 fn bold_line(line: &str) -> Option<String> {
     for m in ["**", "__"] {
-        if let Some(inner) = line.strip_prefix(m).and_then(|r| r.trim_end().strip_suffix(m)) {
+        if let Some(inner) = line
+            .strip_prefix(m)
+            .and_then(|r| r.trim_end().strip_suffix(m))
+        {
             if !inner.contains(m) {
                 let t = clean(inner);
                 return (!t.is_empty()).then_some(t);
@@ -168,21 +255,57 @@ mod tests {
     #[test]
     fn accepted_forms() {
         let cases: &[(&str, Option<&str>, &str)] = &[
-            ("## The Great Login Fiasco: A Postmortem Report \n\nbody", Some("The Great Login Fiasco: A Postmortem Report"), "heading"),
+            (
+                "## The Great Login Fiasco: A Postmortem Report \n\nbody",
+                Some("The Great Login Fiasco: A Postmortem Report"),
+                "heading",
+            ),
             ("#Cache stampede\n", Some("Cache stampede"), "heading"),
-            ("<h1 align=\"center\">Queue backlog</h1>\n", Some("Queue backlog"), "html_heading"),
-            ("**Postmortem: Billing API outage**\n\ntext", Some("Postmortem: Billing API outage"), "bold_line"),
-            ("\n\nTitle: The Certificate Caper\n", Some("The Certificate Caper"), "title_line"),
-            ("My Second Postmortem\nIssue Summary\n", Some("My Second Postmortem"), "first_line"),
-            ("Issue Summary:\nDuration: 2 hours\n", Some("Issue Summary"), "first_line"),
-            ("On June 2, 2023, from 9:00 AM to 9:40 AM the API was down.\n\n## Timeline\n", Some("Timeline"), "heading"),
-            ("On June 2, 2023, the API was down for everyone.\n", None, ""),
+            (
+                "<h1 align=\"center\">Queue backlog</h1>\n",
+                Some("Queue backlog"),
+                "html_heading",
+            ),
+            (
+                "**Postmortem: Billing API outage**\n\ntext",
+                Some("Postmortem: Billing API outage"),
+                "bold_line",
+            ),
+            (
+                "\n\nTitle: The Certificate Caper\n",
+                Some("The Certificate Caper"),
+                "title_line",
+            ),
+            (
+                "My Second Postmortem\nIssue Summary\n",
+                Some("My Second Postmortem"),
+                "first_line",
+            ),
+            (
+                "Issue Summary:\nDuration: 2 hours\n",
+                Some("Issue Summary"),
+                "first_line",
+            ),
+            (
+                "On June 2, 2023, from 9:00 AM to 9:40 AM the API was down.\n\n## Timeline\n",
+                Some("Timeline"),
+                "heading",
+            ),
+            (
+                "On June 2, 2023, the API was down for everyone.\n",
+                None,
+                "",
+            ),
             ("![meme](x.png)\n", None, ""),
         ];
         for (text, want, rule) in cases {
             let got = find(text, 1);
             assert_eq!(got.as_ref().map(|f| f.value.as_str()), *want, "{text:?}");
-            if let Some(Found { source: Source::Prose { rule: r, .. }, .. }) = got {
+            if let Some(Found {
+                source: Source::Prose { rule: r, .. },
+                ..
+            }) = got
+            {
                 assert_eq!(r, *rule, "{text:?}");
             }
         }
@@ -196,7 +319,10 @@ mod tests {
 
     #[test]
     fn derived_titles() {
-        let d = derive("On March 1, 2023, the login service failed. More text.", "x");
+        let d = derive(
+            "On March 1, 2023, the login service failed. More text.",
+            "x",
+        );
         assert_eq!(d.value, "On March 1, 2023, the login service failed");
         assert_eq!(d.source.kind(), "derived");
         assert_eq!(derive("", "2023-03-01-db-failover").value, "Db failover");

@@ -21,7 +21,7 @@ pub const ABBREVIATIONS: &[(&str, i32, bool)] = &[
     ("UT", 0, false),
     ("WET", 0, false),
     ("WEST", 60, false),
-    ("BST", 60, true), // British Summer Time; also Bangladesh Standard Time (+6)
+    ("BST", 60, true),  // British Summer Time; also Bangladesh Standard Time (+6)
     ("IST", 330, true), // India; also Irish (+1) and Israel (+2) Standard Time
     ("CET", 60, false),
     ("CEST", 120, false),
