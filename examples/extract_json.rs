@@ -50,6 +50,14 @@ fn main() {
         "action_items": meta.action_items,
         "started_at": w.started_at.map(|z| z.to_string()),
         "resolved_at": w.resolved_at.map(|z| z.to_string()),
+        "sources": {
+            "date": meta.date.as_ref().map(|f| f.source.to_string()),
+            "start": meta.start_time.as_ref().map(|f| f.source.to_string()),
+            "end": meta.end_time.as_ref().map(|f| f.source.to_string()),
+            "duration": meta.duration.as_ref().map(|f| f.source.to_string()),
+            "timezone": meta.timezone.as_ref().map(|f| f.source.to_string()),
+            "impact": meta.impact_percent.as_ref().map(|f| f.source.to_string()),
+        },
         "diagnostics": diags.iter().map(|d| format!("{}: {}", d.line, d.message)).collect::<Vec<_>>(),
     });
     println!("{}", serde_json::to_string_pretty(&out).unwrap());

@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Line;
+use super::{when, Line};
 
 const NUM: &str = r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?";
 const UNIT: &str = r"(?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)";
@@ -40,7 +40,7 @@ static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Context right after an amount that makes it the outage's length (`2-hour outage`).
 static TRAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:of\s+(?:total\s+|complete\s+|pure\s+)?)?(?:outage|downtime|disruption|interruption|of\s+chaos)\b|^\)").unwrap()
+    Regex::new(r"(?i)^\s*(?:of\s+(?:total\s+|complete\s+|pure\s+)?)?(?:outage|downtime|disruption|interruption|of\s+chaos)\b").unwrap()
 });
 static VAGUE_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\b(?:under|less\s+than|more\s+than|over|up\s+to|within|every|each|per|after|before|in|few|several|next|last|first|\d+\s*(?:-|–|to))\s*$)").unwrap()
@@ -60,6 +60,9 @@ pub struct Stated {
     pub minutes: u32,
     pub line: u32,
     pub approx: bool,
+    /// Said with a Duration label or a lasting verb (`lasted`, `down for`, `2-hour outage`);
+    /// weak statements (`for 2 hours`, `took`) only count when nothing better is known.
+    pub strong: bool,
 }
 
 /// The statements of the outage's length, in document order.
@@ -79,6 +82,7 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
                     minutes: (n * per).floor() as u32,
                     line: line.no,
                     approx: false,
+                    strong: true,
                 });
             }
             continue;
@@ -123,21 +127,36 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
                 continue;
             }
             let low = lead_text.to_ascii_lowercase();
-            if low.contains("took")
-                || (low.trim() == "(" && !trail && !after.trim_start().starts_with(')'))
+            let line_low = text.to_ascii_lowercase();
+            // SLO and error-budget arithmetic is not the outage's length.
+            if ["slo", "error budget", "sla "]
+                .iter()
+                .any(|w| line_low.contains(w))
             {
-                let sentence = text.to_ascii_lowercase();
-                if low.contains("took")
-                    && !(sentence.contains("incident")
-                        || sentence.contains("outage")
-                        || sentence.contains("downtime"))
-                {
+                continue;
+            }
+            if low.contains("took")
+                && !(line_low.contains("start of the") || line_low.contains("outage lasted"))
+            {
+                continue;
+            }
+            // `(2 hours)` counts right after a time range only.
+            if low.trim() == "(" && !trail {
+                let close = after.trim_start().starts_with(')');
+                let near_time = when::times(before)
+                    .last()
+                    .is_some_and(|t| before[t.end..].trim_end().trim_end_matches('(').len() <= 14);
+                if !(close && near_time) {
                     continue;
                 }
             }
+            let weak_lead = low.trim_start().starts_with("for")
+                || low.contains("took")
+                || low.contains("unavailable")
+                || low.contains("unusable")
+                || low.contains("period");
             if low.trim_start().starts_with("for") {
-                // "for" alone is weak: it needs an outage word nearby.
-                let l = text.to_ascii_lowercase();
+                // "for" alone needs an outage word nearby, and not a threshold (`5% for 5 minutes`).
                 let outage_words = [
                     "outage",
                     "down",
@@ -150,13 +169,18 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
                     "not operational",
                     "halt",
                     "broken",
-                    "fail",
-                    "error",
+                    "incident",
+                    "unusable",
                 ];
-                if !outage_words.iter().any(|w| l.contains(w)) {
+                if !outage_words.iter().any(|w| line_low.contains(w)) {
+                    continue;
+                }
+                let head = before[..lead.map_or(before.len(), |l| l.start())].trim_end();
+                if head.ends_with(|c: char| c == '%' || c.is_ascii_digit()) {
                     continue;
                 }
             }
+            let strong = trail || !weak_lead;
             let Some(minutes) = parse_amount(m.as_str()) else {
                 continue;
             };
@@ -168,6 +192,7 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
                 line: line.no,
                 approx: APPROX_RE.is_match(lead_text.trim_end())
                     || APPROX_RE.is_match(before.trim_end()),
+                strong,
             });
         }
     }

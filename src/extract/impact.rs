@@ -31,7 +31,22 @@ static NOT_A_SHARE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:of\s+(?:the\s+)?)?(?:error|errors|failure\s+rate|downtime|outage|uptime|availability|negative|decrease|increase|drop|degradation|reduction|rise|growth|latency|cpu|memory|disk|slo|sla|capacity|load|success|impact\s+on|of\s+the\s+time|of\s+capacity|packet)").unwrap()
 });
 static NOT_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:slo|sla|availability|uptime|error\s+rate|errors?|cpu|memory|disk|latency|success\s+rate|hit\s+rate)\b[^.;:]{0,25}$").unwrap()
+    Regex::new(r"(?i)\b(?:slo|sla|availability|uptime|error\s+rate|cpu|memory|disk|latency|success\s+rate|hit\s+rate)\b[^.;:,]{0,20}$").unwrap()
+});
+/// `A segment of users, constituting around 20%, …`: the noun comes first.
+static NOUN_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:users?|customers?|visitors?|clients?|user\s*base|shoppers?|buyers?|subscribers?|members?|players?|students?|accounts?)\b[^.%;:]{0,40}$")
+        .unwrap()
+});
+static CLAUSE_END_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:[,.)]|$|of\s+(?:them|those)\b|(?:were|was|experienced|affected|impacted|could|had|saw)\b)").unwrap()
+});
+/// `100% of traffic back online` is a recovery, not an impact.
+static RECOVERY_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:back\s+online|back\s+up|restored|recovered|returned|back\s+to\s+normal)\b",
+    )
+    .unwrap()
 });
 static COUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(\d{1,3}(?:,\d{3})+|\d+)\s+(?:unique\s+|active\s+|registered\s+|paying\s+)?(?:users|customers|visitors|clients|accounts|subscribers)\b").unwrap()
@@ -62,8 +77,12 @@ pub fn find(lines: &[Line]) -> Impact {
                 if NOT_A_SHARE_RE.is_match(after) || NOT_BEFORE_RE.is_match(before) {
                     continue;
                 }
-                let share =
-                    NOUN_AFTER_RE.is_match(clause_after) || LABEL_BEFORE_RE.is_match(before);
+                if RECOVERY_AFTER_RE.is_match(clause_after) {
+                    continue;
+                }
+                let share = NOUN_AFTER_RE.is_match(clause_after)
+                    || LABEL_BEFORE_RE.is_match(before)
+                    || (NOUN_BEFORE_RE.is_match(before) && CLAUSE_END_RE.is_match(after));
                 if !share {
                     continue;
                 }
@@ -197,6 +216,10 @@ mod tests {
             ("a 25% user base saw intermittent errors", 25.0),
             ("It affected 12.5 percent of the mobile customers.", 12.5),
             ("Nearly 100% of admin users were locked out", 100.0),
+            (
+                "A slice of shoppers, roughly 20%, saw failed checkouts.",
+                20.0,
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(pct(text), Some(*want), "{text}");
@@ -213,6 +236,7 @@ mod tests {
             "Traffic spiked by 427% increase in traffic",
             "5xx errors hit 100%.",
             "CPU was at 95% on every host.",
+            "| 10:22 | 100% of traffic back online |",
         ] {
             assert_eq!(pct(text), None, "{text}");
         }

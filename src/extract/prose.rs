@@ -54,7 +54,7 @@ pub fn fill(
         zone: e.zone.clone(),
         source: Source::Prose { line: e.line, rule },
     };
-    let (start, mut end) = match &st {
+    let (mut start, mut end) = match &st {
         Some(s) => (
             Some(Point {
                 time: s.start.tok.time(),
@@ -147,7 +147,7 @@ pub fn fill(
         let partner = end.as_ref().and_then(|e| e.date);
         match v {
             DateVal::Known(d) => prose_date = Some(Found::new(d, source)),
-            DateVal::NoYear => {}
+            DateVal::NoYear(..) => {}
             DateVal::Ambiguous(a, b) => {
                 let partner_says = match partner {
                     Some(DateVal::Ambiguous(pa, pb))
@@ -163,7 +163,16 @@ pub fn fill(
                     _ => None,
                 };
                 match partner_says.or_else(|| window::disambiguate(v, None, &doc_dates, &title)) {
-                    Some(d) => prose_date = Some(Found::new(d, source)),
+                    Some(d) => {
+                        // Read the window's other numeric dates the same way.
+                        let day_first = d == a;
+                        for p in [start.as_mut(), end.as_mut()].into_iter().flatten() {
+                            if let Some(DateVal::Ambiguous(x, y)) = p.date {
+                                p.date = Some(DateVal::Known(if day_first { x } else { y }));
+                            }
+                        }
+                        prose_date = Some(Found::new(d, source));
+                    }
                     None => diags.push(
                         Diagnostic::warning(
                             &doc.shown,
@@ -266,17 +275,38 @@ pub fn fill(
         }
     }
 
-    // Duration.
-    let conflicting = stated.windows(2).any(|w| {
+    // Duration: a strong statement, refined by an exact stated range that agrees with it
+    // within 15%; else the range or timeline; else a weak statement. Strong statements that
+    // disagree leave it unknown.
+    let strong: Vec<&duration::Stated> = stated.iter().filter(|s| s.strong).collect();
+    let conflicting = strong.windows(2).any(|w| {
         let (a, b) = (w[0].minutes as f64, w[1].minutes as f64);
         (a - b).abs() > (a.max(b) * 0.1).max(2.0)
     });
-    let range_minutes = match (&start, &end) {
+    let front_start = match &meta.start_time {
+        Some(f) if f.source.kind() == "front_matter" => Some(Point {
+            time: f.value,
+            date: meta.date.as_ref().map(|d| DateVal::Known(d.value)),
+            zone: None,
+            source: f.source.clone(),
+        }),
+        _ => None,
+    };
+    let range_minutes = match (front_start.as_ref().or(start.as_ref()), &end) {
         (Some(s), Some(e)) => span_minutes(s, e),
         _ => None,
     };
+    let stated_found = |s: &duration::Stated| {
+        Found::new(
+            Minutes::new(s.minutes),
+            Source::Prose {
+                line: s.line,
+                rule: if s.approx { "stated_approx" } else { "stated" },
+            },
+        )
+    };
     let mut dur: Option<Found<Minutes>> = None;
-    if let Some(first) = stated.first().filter(|_| !conflicting) {
+    if let Some(first) = strong.first().filter(|_| !conflicting) {
         let explicit_range = st.as_ref().is_some_and(|s| s.end.is_some());
         dur = match range_minutes {
             Some(r)
@@ -288,17 +318,7 @@ pub fn fill(
                 Minutes::from_signed(r)
                     .map(|m| Found::new(m, Source::derived("the stated start and end")))
             }
-            _ => Some(Found::new(
-                Minutes::new(first.minutes),
-                Source::Prose {
-                    line: first.line,
-                    rule: if first.approx {
-                        "stated_approx"
-                    } else {
-                        "stated"
-                    },
-                },
-            )),
+            _ => Some(stated_found(first)),
         };
     } else if !conflicting {
         dur = range_minutes.and_then(Minutes::from_signed).map(|m| {
@@ -312,6 +332,9 @@ pub fn fill(
             )
         });
         if dur.is_none() {
+            dur = stated.first().map(stated_found);
+        }
+        if dur.is_none() {
             if let Some(r) = ft.relative_minutes {
                 dur = Minutes::from_signed(r)
                     .map(|m| Found::new(m, Source::derived("the relative timeline")));
@@ -319,40 +342,39 @@ pub fn fill(
         }
     }
     // With only a start stated, the end is the start plus the stated length, else the
-    // timeline's recovery event.
+    // timeline's recovery event (or the other way round when the start is the timeline's).
     if end.is_none() {
-        if let (Some(s), Some(d)) = (&start, &dur) {
-            if d.source.kind() == "prose" && st.is_some() {
+        let from_duration =
+            |start: &Option<Point>, dur: &Option<Found<Minutes>>| -> Option<Point> {
+                let (s, d) = (start.as_ref()?, dur.as_ref()?);
+                if d.source.kind() != "prose" {
+                    return None;
+                }
                 let t = s
                     .time
                     .to_datetime(Date::constant(2000, 1, 1))
-                    .checked_add((d.value.get() as i64).minutes());
-                if let Ok(t) = t {
-                    end = Some(Point {
-                        time: t.time(),
-                        date: None,
-                        zone: None,
-                        source: Source::derived("the start and the stated duration"),
-                    });
-                }
-            }
-        }
-        if end.is_none() && st.is_some() {
-            if let Some(i) = ft.end {
-                let e = &entries[i];
-                if start
-                    .as_ref()
-                    .is_some_and(|s| e.time.is_some_and(|t| t > s.time))
-                {
-                    end = Some(point(e, "timeline_recovery"));
-                    if dur.is_none() && !conflicting {
-                        dur = start
-                            .as_ref()
-                            .and_then(|s| span_minutes(s, end.as_ref().unwrap()))
-                            .and_then(Minutes::from_signed)
-                            .map(|m| Found::new(m, Source::derived("the start and the timeline")));
-                    }
-                }
+                    .checked_add((d.value.get() as i64).minutes())
+                    .ok()?;
+                Some(Point {
+                    time: t.time(),
+                    date: None,
+                    zone: None,
+                    source: Source::derived("the start and the stated duration"),
+                })
+            };
+        let from_timeline = ft.end.and_then(|i| {
+            let e = &entries[i];
+            let later = start
+                .as_ref()
+                .is_some_and(|s| e.time.is_some_and(|t| t > s.time));
+            later.then(|| point(e, "timeline_recovery"))
+        });
+        end = from_timeline.or_else(|| from_duration(&start, &dur));
+        if dur.is_none() && !conflicting {
+            if let (Some(s), Some(e)) = (&start, &end) {
+                dur = span_minutes(s, e)
+                    .and_then(Minutes::from_signed)
+                    .map(|m| Found::new(m, Source::derived("the start and the timeline")));
             }
         }
     }
@@ -472,8 +494,8 @@ fn span_minutes(s: &Point, e: &Point) -> Option<i64> {
     if let (Some(DateVal::Known(sd)), Some(DateVal::Known(ed))) = (s.date, e.date) {
         let a = sd.to_datetime(s.time);
         let b = ed.to_datetime(e.time);
-        let span = a.until(b).ok()?;
-        let mins = span.total(jiff::Unit::Minute).ok()? as i64;
+        let span = a.until((jiff::Unit::Minute, b)).ok()?;
+        let mins = span.get_minutes();
         if mins >= 0 {
             return Some(mins);
         }

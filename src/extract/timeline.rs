@@ -73,6 +73,9 @@ static RUN_TOGETHER_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:^|\s)(\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?)(?:\s*\(?[A-Z]{2,5}\)?)?\s*:\s")
         .unwrap()
 });
+/// `2:17 PM (GMT) End-time: …`: a summary line, not an event.
+static LABEL_NEXT_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:end|start|finish)(?:[\s-]*(?:time|date))?\s*:").unwrap());
 static BR_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<br\s*/?>").unwrap());
 
 fn strip_emphasis(s: &str) -> &str {
@@ -82,10 +85,13 @@ fn strip_emphasis(s: &str) -> &str {
 /// All timeline entries of the document, in order.
 pub fn find(lines: &[Line]) -> Vec<Entry> {
     let mut out = Vec::new();
-    for line in lines.iter().filter(|l| !l.code) {
+    for (i, line) in lines.iter().enumerate().filter(|(_, l)| !l.code) {
         for part in BR_RE.split(line.text) {
             let before = out.len();
-            if let Some(e) = entry(part, line.no) {
+            if let Some(mut e) = entry(part, line.no) {
+                if e.text.is_empty() {
+                    e.text = following_text(&lines[i + 1..]);
+                }
                 out.push(e);
             }
             if out.len() == before || out.last().is_some_and(|e: &Entry| e.text.len() > 80) {
@@ -94,6 +100,23 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
         }
     }
     out
+}
+
+/// The description of an entry whose time stands alone (a `### 09:14` heading, a bold time,
+/// a time on its own line): the next paragraph, up to the next heading or entry.
+fn following_text(rest: &[Line]) -> String {
+    let mut parts = Vec::new();
+    for l in rest.iter().skip_while(|l| l.text.trim().is_empty()) {
+        let t = l.text.trim();
+        if t.is_empty() || l.code || t.starts_with('#') || entry(t, l.no).is_some() {
+            break;
+        }
+        parts.push(t);
+        if parts.len() == 3 {
+            break;
+        }
+    }
+    tidy(&parts.join(" "))
 }
 
 /// Several `TIME: text` items in one paragraph (three or more make a timeline).
@@ -143,7 +166,16 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
         {
             return None;
         }
-        s = r.split('|').next().unwrap_or("").trim_start();
+        let mut cells = r.split('|');
+        s = cells.next().unwrap_or("").trim_start();
+        let rest: Vec<&str> = cells.map(str::trim).filter(|c| !c.is_empty()).collect();
+        if let Some(mut e) = entry(s, no) {
+            if e.text.is_empty() {
+                e.text = tidy(&rest.join(" — "));
+            }
+            return Some(e);
+        }
+        return None;
     }
     let mut listed = false;
     if s.starts_with('#') {
@@ -247,6 +279,9 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
     }
     let rest = &s[end..];
     let rest_t = rest.trim_start_matches([' ', '\t', '*', '_', '`', ')', ']']);
+    if LABEL_NEXT_RE.is_match(rest_t) {
+        return None;
+    }
     // A prose paragraph that opens with "At 11:37 am we …" is narrative, not a timeline item.
     if prefixed && !listed && !rest_t.starts_with([':', '-', '–', '—', ',']) && !rest_t.is_empty()
     {

@@ -86,8 +86,8 @@ pub enum DateVal {
     Known(Date),
     /// A numeric date both readings of which exist: (day first, month first).
     Ambiguous(Date, Date),
-    /// A day and month without a year.
-    NoYear,
+    /// A day and month without a year: (month, day).
+    NoYear(i8, i8),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,13 +207,13 @@ pub fn dates(line: &str) -> Vec<DateTok> {
             let (mo, d) = (month_number(m.as_str()), num(c.name("md")));
             match num(c.name("my")) {
                 Some(y) => ymd(y, mo.unwrap_or(0) as i32, d.unwrap_or(0)).map(DateVal::Known),
-                None => Some(DateVal::NoYear),
+                None => Some(DateVal::NoYear(mo.unwrap_or(0), d.unwrap_or(0) as i8)),
             }
         } else if let Some(m) = c.name("dm") {
             let (mo, d) = (month_number(m.as_str()), num(c.name("dd")));
             match num(c.name("dy")) {
                 Some(y) => ymd(y, mo.unwrap_or(0) as i32, d.unwrap_or(0)).map(DateVal::Known),
-                None => Some(DateVal::NoYear),
+                None => Some(DateVal::NoYear(mo.unwrap_or(0), d.unwrap_or(0) as i8)),
             }
         } else if let Some(m) = c.name("sm") {
             ymd(
@@ -352,11 +352,12 @@ pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
     if let Some(m) = ZONE_RE.find(rest) {
         if m.start() == 0 {
             if let Some(zone) = parse_written(m.as_str()) {
-                return Some(ZoneTok {
+                let tok = ZoneTok {
                     start: at,
                     end: at + m.end(),
                     zone,
-                });
+                };
+                return Some(abbreviation_after(line, tok));
             }
         }
     }
@@ -381,11 +382,41 @@ pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
     if w == "Z" && skip > 0 {
         return None;
     }
-    Some(ZoneTok {
-        start: at,
-        end: at + w.len(),
-        zone,
-    })
+    Some(abbreviation_after(
+        line,
+        ZoneTok {
+            start: at,
+            end: at + w.len(),
+            zone,
+        },
+    ))
+}
+
+/// `Central African Time (CAT)`: the abbreviation in brackets is the zone as written.
+fn abbreviation_after(line: &str, tok: ZoneTok) -> ZoneTok {
+    let w = &tok.zone.written;
+    if !w.contains(' ') && !w.starts_with(['+', '-', '−']) {
+        return tok;
+    }
+    let rest = &line[tok.end..];
+    let inner = rest
+        .trim_start()
+        .strip_prefix('(')
+        .and_then(|r| r.split_once(')'));
+    if let Some((abbr, _)) = inner {
+        let abbr = abbr.trim();
+        if let Some(zone) = parse_written(abbr)
+            .filter(|_| abbr.len() <= 5 && abbr.chars().all(|c| c.is_ascii_uppercase()))
+        {
+            let end = tok.end + rest.find(')').map_or(0, |i| i + 1);
+            return ZoneTok {
+                start: tok.start,
+                end,
+                zone,
+            };
+        }
+    }
+    tok
 }
 
 /// Every zone named in `line` (abbreviations in capitals, offsets, region and IANA names).
@@ -460,7 +491,10 @@ mod tests {
             amb[0].value,
             DateVal::Ambiguous(date(2023, 5, 4), date(2023, 4, 5))
         );
-        assert_eq!(dates("on Saturday, March 4 we")[0].value, DateVal::NoYear);
+        assert_eq!(
+            dates("on Saturday, March 4 we")[0].value,
+            DateVal::NoYear(3, 4)
+        );
         assert!(dates("version 1.2.3 and 99.95%").is_empty());
         assert!(dates("31/31/2023").is_empty());
     }

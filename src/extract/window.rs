@@ -48,7 +48,7 @@ pub struct Statement {
 }
 
 static PRE_DATE_GAP_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,(*_]*(?:(?:at|@|from|-|–|—|t|on)\s*)?[\s,(*_]*$").unwrap()
+    Regex::new(r"(?i)^[\s,(*_]*(?:(?:at|@|from|-|–|—|t|on)\s*)?[\s,(*_]*(?:(?:approximately|about|around|roughly|approx\.?|~)\s*)?$").unwrap()
 });
 static POST_DATE_GAP_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -57,16 +57,23 @@ static POST_DATE_GAP_RE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 static CONNECTOR_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,()*_]*(?:(?:to|until|till|through|thru|-+|–|—|→|&)|and(?:\s+(?:was|were|is|then|fully|finally|completely|it))*(?:\s+(?:resolved|ended|concluding|concluded|ending|restored|recovered|fixed|finished|mitigated|lasted\s+until|back\s+up))?(?:\s+(?:at|by|around|on|before))?)[\s,*_]*(?:(?:approximately|about|around|roughly|approx\.?)\s*)?(?:on\s+|at\s+)?[\s,(*_]*$").unwrap()
+    Regex::new(r"(?i)^[\s,()*_]*(?:(?:to|until|till|through|thru|-+|–|—|→|&)|and(?:\s+(?:was|were|is|then|fully|finally|completely|it|and|fixed|resolved|ended|concluding|concluded|ending|restored|recovered|finished|mitigated|lasted|until|back|up))*(?:\s+(?:at|by|around|on|before))?)[\s,*_]*(?:(?:approximately|about|around|roughly|approx\.?)\s*)?(?:on\s+|at\s+)?[\s,(*_]*$").unwrap()
+});
+/// `… went down … and lasted until Friday, November 18th, at 3:01pm`.
+static UNTIL_GAP_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[^.;!?]{0,120}\b(?:until|till|through)\b[\s,]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[\s,]*(?:at|on)?[\s,]*$").unwrap()
 });
 static START_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:start(?:ed|ing)?|began|begin|outage\s+start)(?:\s+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
+    Regex::new(r"(?i)\b(?:start(?:ed|ing)?|began|begin|outage\s+start)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
 });
 static END_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:end(?:ed)?|outage\s+end)(?:\s+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
+    Regex::new(r"(?i)\b(?:end(?:ed)?|outage\s+end)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
 });
 static START_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:start(?:ed|ing|s)?|began|begin(?:ning|s)?|commenc\w*|occurr\w*|from|since|duration|outage\s+(?:at|on))\b").unwrap()
+    Regex::new(r"(?i)\b(?:start(?:ed|ing|s)?|began|begin(?:ning|s)?|commenc\w*|occurr\w*|from|since|duration|outage\s+(?:at|on)|encountered|experienced|happened|went\s+down|was\s+down|struck)\b").unwrap()
+});
+static START_TAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:start(?:ed|ing|s)?|began|commenc\w*|occurr\w*|happened|went\s+down|outage|struck)\b").unwrap()
 });
 static MILITARY_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bfrom\s+([01]\d|2[0-3])([0-5]\d)\s*(?:to|until|till|-|–)\s*([01]\d|2[0-3])([0-5]\d)\b").unwrap()
@@ -156,6 +163,14 @@ fn pair(a: &Moment, b: &Moment) -> (Moment, Moment) {
     if a.zone.is_none() {
         a.zone = b.zone.clone();
     }
+    // "… until Friday, November 18th, at 3:01pm": the end's year is the start's.
+    if let (Some(DateVal::Known(sd)), Some(DateVal::NoYear(m, d))) = (a.date, b.date) {
+        if let Ok(ed) = Date::new(sd.year(), m, d) {
+            if ed >= sd {
+                b.date = Some(DateVal::Known(ed));
+            }
+        }
+    }
     if a.date.is_none() {
         if let Some(DateVal::Known(_)) = b.date {
             // "from 10:00 AM to 2:00 PM on May 3": the date belongs to the whole range unless
@@ -174,16 +189,25 @@ pub fn statement(lines: &[Line], timeline_lines: &[u32]) -> Option<Statement> {
     let prose: Vec<&Line> = lines
         .iter()
         .filter(|l| !l.code && !timeline_lines.contains(&l.no))
+        .filter(|l| !is_title_line(l, lines))
         .collect();
     let line_date = |l: &Line| when::dates(l.text).first().map(|d: &DateTok| d.value);
 
     // 1. `Start: …` and `End: …` labels.
     for (i, l) in prose.iter().enumerate() {
         let ms = moments(l.text, l.no);
-        let Some(start) = ms
-            .iter()
-            .find(|m| START_LABEL_RE.is_match(&l.text[..m.from]))
-        else {
+        // `Start-time:` alone on the line before the time.
+        let prev_label = i > 0
+            && START_LABEL_RE.is_match(prose[i - 1].text.trim_end())
+            && prose[i - 1].no + 2 >= l.no;
+        let Some(start) = ms.iter().find(|m| {
+            let head = &l.text[..m.from];
+            START_LABEL_RE.is_match(head)
+                || (prev_label
+                    && head
+                        .trim_matches([' ', '*', '_', '-', '•', '\t'])
+                        .is_empty())
+        }) else {
             continue;
         };
         let end = ms
@@ -243,7 +267,7 @@ pub fn statement(lines: &[Line], timeline_lines: &[u32]) -> Option<Statement> {
         let ms = moments(l.text, l.no);
         for w in ms.windows(2) {
             let gap = &l.text[w[0].to.min(w[1].from)..w[1].from];
-            if CONNECTOR_RE.is_match(gap) {
+            if CONNECTOR_RE.is_match(gap) || UNTIL_GAP_RE.is_match(gap) {
                 let (s, e) = pair(&w[0], &w[1]);
                 return Some(Statement {
                     start: s,
@@ -254,14 +278,20 @@ pub fn statement(lines: &[Line], timeline_lines: &[u32]) -> Option<Statement> {
             }
         }
     }
-    // 3. A start on its own.
-    for l in &prose {
+    // 3. A start on its own, in the summary (before the timeline).
+    let first_entry = timeline_lines.iter().copied().min().unwrap_or(u32::MAX);
+    for l in prose.iter().filter(|l| l.no < first_entry) {
         let ms = moments(l.text, l.no);
         if let Some(m) = ms.first() {
             let head = &l.text[..m.from];
-            let sentence = head.rsplit(['.', '!', '?']).next().unwrap_or(head);
+            let sentence_head = head.rsplit(['.', '!', '?']).next().unwrap_or(head);
+            let tail = &l.text[m.to..];
+            let sentence_tail = tail.split(['.', '!', '?']).next().unwrap_or(tail);
+            let sentence = format!("{sentence_head} {sentence_tail}");
+            let _ = &sentence;
             if START_LABEL_RE.is_match(head)
-                || (START_WORD_RE.is_match(sentence)
+                || ((START_WORD_RE.is_match(sentence_head)
+                    || START_TAIL_RE.is_match(sentence_tail))
                     && !sentence.to_ascii_lowercase().contains("detect"))
             {
                 return Some(Statement {
@@ -274,6 +304,16 @@ pub fn statement(lines: &[Line], timeline_lines: &[u32]) -> Option<Statement> {
         }
     }
     None
+}
+
+/// The first non-blank line when it is a heading: its date belongs to the title rules.
+fn is_title_line(l: &Line, all: &[Line]) -> bool {
+    let t = l.text.trim_start();
+    t.starts_with('#')
+        && all
+            .iter()
+            .find(|x| !x.text.trim().is_empty())
+            .is_some_and(|x| x.no == l.no)
 }
 
 /// A window read off the timeline: first event to the last recovery event.
@@ -310,12 +350,14 @@ pub fn from_timeline(entries: &[Entry]) -> FromTimeline {
                 (Some(DateVal::Known(a)), Some(DateVal::Known(b))) => a == b,
                 _ => true,
             };
+            let _ = same_day;
             out.end = clock
                 .iter()
                 .copied()
                 .rev()
-                .filter(|&i| i != first && same_day(i))
-                .find(|&i| is_recovery(&entries[i].text));
+                .filter(|&i| i != first)
+                .find(|&i| is_recovery(&entries[i].text))
+                .or_else(|| clock.last().copied().filter(|&i| i != first));
         }
     }
     let rel: Vec<&Entry> = entries.iter().filter(|e| e.relative.is_some()).collect();
@@ -335,6 +377,13 @@ pub fn stated_zone(lines: &[Line]) -> Option<(Zone, u32)> {
     for l in lines.iter().filter(|l| !l.code) {
         for m in ALL_TIMES_RE.find_iter(l.text) {
             if let Some(z) = when::zone_after(l.text, m.end()) {
+                return Some((z.zone, l.no));
+            }
+        }
+        // `## Timeline (2026-08-30 UTC)`
+        let t = l.text.trim_start();
+        if t.starts_with('#') && t.to_ascii_lowercase().contains("timeline") {
+            if let Some(z) = when::zones(t).into_iter().next() {
                 return Some((z.zone, l.no));
             }
         }
@@ -377,7 +426,7 @@ pub fn first_date(lines: &[Line]) -> Option<(DateVal, u32)> {
             if DEADLINE_RE.is_match(&l.text[..d.start]) {
                 continue;
             }
-            if matches!(d.value, DateVal::NoYear) {
+            if matches!(d.value, DateVal::NoYear(..)) {
                 continue;
             }
             return Some((d.value, l.no));
@@ -396,7 +445,7 @@ pub fn disambiguate(
 ) -> Option<Date> {
     let (day_first, month_first) = match v {
         DateVal::Known(d) => return Some(d),
-        DateVal::NoYear => return None,
+        DateVal::NoYear(..) => return None,
         DateVal::Ambiguous(a, b) => (a, b),
     };
     let title_months: Vec<i8> = when::dates(title)
