@@ -147,7 +147,19 @@ pub fn fill(
         let partner = end.as_ref().and_then(|e| e.date);
         match v {
             DateVal::Known(d) => prose_date = Some(Found::new(d, source)),
-            DateVal::NoYear(..) => {}
+            DateVal::NoYear(m, d) => {
+                // "November 4th" in a post published 2013-11-26: the publication's year.
+                if let (true, Some(pubd)) = (header.publication_date, &meta.date) {
+                    let y = pubd.value.year();
+                    let guess = Date::new(y, m, d)
+                        .ok()
+                        .filter(|g| *g <= pubd.value)
+                        .or_else(|| Date::new(y - 1, m, d).ok());
+                    if let Some(g) = guess {
+                        prose_date = Some(Found::new(g, source));
+                    }
+                }
+            }
             DateVal::Ambiguous(a, b) => {
                 let partner_says = match partner {
                     Some(DateVal::Ambiguous(pa, pb))

@@ -85,7 +85,17 @@ fn strip_emphasis(s: &str) -> &str {
 /// All timeline entries of the document, in order.
 pub fn find(lines: &[Line]) -> Vec<Entry> {
     let mut out = Vec::new();
-    for (i, line) in lines.iter().enumerate().filter(|(_, l)| !l.code) {
+    // A heading on the first line is the title, even when it starts with a time.
+    let title_line = lines
+        .iter()
+        .find(|l| !l.text.trim().is_empty())
+        .filter(|l| l.text.trim_start().starts_with('#'))
+        .map(|l| l.no);
+    for (i, line) in lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.code && Some(l.no) != title_line)
+    {
         for part in BR_RE.split(line.text) {
             let before = out.len();
             if let Some(mut e) = entry(part, line.no) {
@@ -386,7 +396,9 @@ mod tests {
             ("- 08.45 UTC UTC: some hosts unreachable", "08:45"),
         ];
         for (text, want) in cases {
-            let got = find(&lines(text, 1));
+            // A first-line heading is the title, so each case follows one.
+            let doc = format!("# Incident\n{text}");
+            let got = find(&lines(&doc, 1));
             assert_eq!(got.len(), 1, "{text}");
             assert_eq!(got[0].label, *want, "{text}");
         }
@@ -411,7 +423,7 @@ mod tests {
     fn run_together_and_br() {
         assert_eq!(
             count(
-                "#Timeline 08:00 AM: alert. 08:05 AM: paged. 08:10 AM: rollback. 08:30 AM: fixed."
+                "Report\n#Timeline 08:00 AM: alert. 08:05 AM: paged. 08:10 AM: rollback. 08:30 AM: fixed."
             ),
             4
         );
@@ -419,6 +431,12 @@ mod tests {
             count("Slow pages.<br /><br />**Update: 18:52** found it<br />**Update 20:09** fixed"),
             2
         );
+    }
+
+    #[test]
+    fn a_title_heading_with_a_time_is_not_an_entry() {
+        let doc = "# 2017-11-30 4:23PM PST, proxy OOM\n\n### 16:22 PST\nnode out of memory\n";
+        assert_eq!(count(doc), 1);
     }
 
     #[test]

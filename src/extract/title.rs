@@ -222,9 +222,17 @@ fn reads_as_title(line: &str) -> bool {
         && !line.ends_with(['.', ',', ';'])
         && !lower.starts_with("http")
         && !line.starts_with(['!', '[', '-', '*', '+', '>', '|', '<', '`', '•'])
-        && !line.starts_with(|c: char| c.is_ascii_digit())
-        && line.chars().next().is_some_and(|c| c.is_alphabetic())
+        && !LIST_NUMBER_RE.is_match(line)
+        && line.chars().any(char::is_alphabetic)
+        // A letter, a digit (`0x19. Postmortem`) or an emoji (`🚨 Postmortem`) first.
+        && line.chars().next().is_some_and(|c| c.is_alphanumeric() || (!c.is_ascii() && c != '•'))
 }
+
+/// `1. item`, `2) item`, `10:00 …`, `2023-03-01 …`: list items, times and dates, not titles.
+static LIST_NUMBER_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^(?:\d{1,3}[.)]\s|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/)")
+        .unwrap()
+});
 
 /// Removes Markdown emphasis, backticks, a trailing colon and surrounding space.
 pub fn clean(s: &str) -> String {

@@ -31,6 +31,10 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let pats = [
         // 2023-03-01, 2023/3/1, 2023-03-01T10:00
         r"\b(?P<iy>\d{4})[-/](?P<im>\d{1,2})[-/](?P<id>\d{1,2})(?:\b|T)".to_string(),
+        // Tue Nov 26 07:14:59 PST 2013 (the `date` command)
+        format!(
+            r"\b(?P<um>{m})\s+(?P<ud>\d{{1,2}})\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+(?:[A-Z]{{2,5}}\s+)?(?P<uy>\d{{4}})\b"
+        ),
         // March 1, 2023 / Mar 1st 2023 / May 10-11, 2022 / March 4
         format!(
             r"\b(?P<mm>{m})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*[-–]\s*\d{{1,2}}(?:st|nd|rd|th)?)?(?:(?:\s*,\s*|\s+)(?P<my>\d{{4}})\b)?"
@@ -201,6 +205,13 @@ pub fn dates(line: &str) -> Vec<DateTok> {
                 y,
                 num(c.name("im")).unwrap_or(0),
                 num(c.name("id")).unwrap_or(0),
+            )
+            .map(DateVal::Known)
+        } else if let Some(m) = c.name("um") {
+            ymd(
+                num(c.name("uy")).unwrap_or(0),
+                month_number(m.as_str()).unwrap_or(0) as i32,
+                num(c.name("ud")).unwrap_or(0),
             )
             .map(DateVal::Known)
         } else if let Some(m) = c.name("mm") {
@@ -477,6 +488,7 @@ mod tests {
             ("powered off on 15Sep94", date(1994, 9, 15)),
             ("May 10-11, 2022: the long night", date(2022, 5, 10)),
             ("Sept 3 2021", date(2021, 9, 3)),
+            ("date: Tue Nov 26 07:14:59 PST 2013", date(2013, 11, 26)),
         ];
         for (text, want) in known {
             let d = dates(text);

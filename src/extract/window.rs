@@ -70,7 +70,7 @@ static END_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:end(?:ed)?|outage\s+end)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
 });
 static START_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:start(?:ed|ing|s)?|began|begin(?:ning|s)?|commenc\w*|occurr\w*|from|since|duration|outage\s+(?:at|on)|encountered|experienced|happened|went\s+down|was\s+down|struck)\b").unwrap()
+    Regex::new(r"(?i)(?:^\W*from\b|\b(?:start(?:ed|ing)|began|beginning|commenc\w*|occurr\w*|since|duration|outage\s+(?:at|on)|encountered|experienced|happened|went\s+down|was\s+down|struck)\b)").unwrap()
 });
 static START_TAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:start(?:ed|ing|s)?|began|commenc\w*|occurr\w*|happened|went\s+down|outage|struck)\b").unwrap()
@@ -334,6 +334,16 @@ pub fn from_timeline(entries: &[Entry]) -> FromTimeline {
         end: None,
         relative_minutes: None,
     };
+    // Ranges on different days are separate outage windows: no single window.
+    let ranged: Vec<&Entry> = clock
+        .iter()
+        .map(|&i| &entries[i])
+        .filter(|e| e.until.is_some())
+        .collect();
+    let days: Vec<DateVal> = ranged.iter().filter_map(|e| e.date).collect();
+    if ranged.len() >= 2 && days.len() == ranged.len() && days.windows(2).all(|w| w[0] != w[1]) {
+        return out;
+    }
     if let Some(&first) = clock.first() {
         let e = &entries[first];
         // Elapsed clocks from the start of a drill are not wall-clock times.
