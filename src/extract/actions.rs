@@ -15,13 +15,27 @@ use super::Line;
 use crate::model::ActionItem;
 
 static SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:#{1,6}\s*)?[*_]*\s*(?:[^\w\s]+\s*)?(?:corrective|preventi?ve|preventative|follow[\s-]?ups?|action\s+items?|actions?\s+(?:taken\s+to\s+prevent|to\s+take)|next\s+steps|to-?dos?|tasks?\b|improvements?|remediation|lessons\s+and\s+actions)").unwrap()
+    Regex::new(r"(?i)^(?:#{1,6}\s*)?[*_]*\s*(?:[^\w\s]+\s*)?(?:corrective|preventi?ve|preventative|follow[\s-]?ups?|action\s+items?|actions?\s+(?:taken\s+to\s+prevent|to\s+take)|next\s+steps|to-?dos?|tasks?(?-u:\b)|improvements?|remediation|lessons\s+and\s+actions)").unwrap()
 });
 static ITEM_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:[-*+•‣▪◦]|\d{1,3}[.)])\s+(?:\[([ xX])\]\s+)?(.+)$").unwrap()
 });
 
 /// Heading level of a line: 1–6 for `#`, 7 for bold or `Label:` pseudo-headings, 0 if none.
+/// Cheap test before `ITEM_RE`: a list item starts with a marker or a number.
+fn may_be_item(text: &str) -> bool {
+    text.trim_start()
+        .starts_with(|c: char| c.is_ascii_digit() || "-*+•‣▪◦".contains(c))
+}
+
+fn item(text: &str) -> Option<regex::Captures<'_>> {
+    if may_be_item(text) {
+        ITEM_RE.captures(text)
+    } else {
+        None
+    }
+}
+
 fn heading_level(text: &str) -> u8 {
     let t = text.trim();
     if t.starts_with('#') {
@@ -32,7 +46,7 @@ fn heading_level(text: &str) -> u8 {
     let bold = (t.starts_with("**") || t.starts_with("__"))
         && t.len() > 4
         && (t.ends_with("**") || t.ends_with("__") || t.ends_with(':'));
-    let label = bare.ends_with(':') && bare.split_whitespace().count() <= 8 && !ITEM_RE.is_match(t);
+    let label = bare.ends_with(':') && bare.split_whitespace().count() <= 8 && item(t).is_none();
     if bold || label {
         7
     } else {
@@ -45,7 +59,7 @@ pub fn find(lines: &[Line]) -> Vec<ActionItem> {
     let mut section: Option<u8> = None;
     for l in lines.iter().filter(|l| !l.code) {
         let level = heading_level(l.text);
-        if level > 0 && !ITEM_RE.is_match(l.text) {
+        if level > 0 && item(l.text).is_none() {
             if SECTION_RE.is_match(l.text.trim()) {
                 section = Some(level);
                 continue;
@@ -67,7 +81,7 @@ pub fn find(lines: &[Line]) -> Vec<ActionItem> {
         if section.is_none() {
             continue;
         }
-        if let Some(c) = ITEM_RE.captures(l.text) {
+        if let Some(c) = item(l.text) {
             let text: String = c[2].chars().filter(|c| !matches!(c, '*' | '`')).collect();
             let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
             if text.is_empty() {

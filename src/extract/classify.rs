@@ -8,7 +8,7 @@
 //! | services | a name from `extract.services` as a whole word       | that name        |
 //! | tags     | a keyword of [`TAG_KEYWORDS`] (or `extract.tag_keywords`) as a whole word | the tag (derived) |
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -18,9 +18,9 @@ use crate::config::ExtractConfig;
 use crate::model::{Found, Source};
 
 static SEV_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bsev(?:erity)?[\s-]?([0-4])\b").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)sev(?:erity)?[\s-]?([0-4])(?-u:\b)").unwrap());
 static SEV_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s*_#>-]*(?:severity|priority|incident\s+(?:severity|priority|level))\s*[*_]*\s*[:=-]\s*[*_]*\s*(p[0-4]|sev[\s-]?[0-4]|critical|major|minor|high|medium|low)\b").unwrap()
+    Regex::new(r"(?i)^[\s*_#>-]*(?:severity|priority|incident\s+(?:severity|priority|level))\s*[*_]*\s*[:=-]\s*[*_]*\s*(p[0-4]|sev[\s-]?[0-4]|critical|major|minor|high|medium|low)(?-u:\b)").unwrap()
 });
 
 /// Built-in keyword → tag table; matched case-insensitively as whole words.
@@ -131,7 +131,7 @@ fn word_re(words: &[String]) -> Option<Regex> {
         .map(|w| regex::escape(w.trim()))
         .filter(|w| !w.is_empty())
         .collect();
-    Regex::new(&format!(r"(?i)\b(?:{})\b", alts.join("|"))).ok()
+    Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", alts.join("|"))).ok()
 }
 
 pub fn severity(lines: &[Line], title: &str) -> Option<Found<String>> {
@@ -142,7 +142,10 @@ pub fn severity(lines: &[Line], title: &str) -> Option<Found<String>> {
         ));
     }
     for l in lines.iter().filter(|l| !l.code) {
-        if let Some(c) = SEV_LABEL_RE.captures(l.text) {
+        let labelled = ["everity", "riority", "EVERITY", "RIORITY"]
+            .iter()
+            .any(|w| l.text.contains(w));
+        if let Some(c) = labelled.then(|| SEV_LABEL_RE.captures(l.text)).flatten() {
             let v = c[1].to_ascii_uppercase().replace([' ', '-'], "");
             let v = if v.starts_with("SEV") || v.starts_with('P') {
                 v
@@ -180,19 +183,34 @@ pub fn services(lines: &[Line], cfg: &ExtractConfig) -> Vec<Found<String>> {
     out
 }
 
+/// All built-in keywords in one regex (one pass over the text), longest first so
+/// `load balancer` wins over shorter overlaps.
+static BUILTIN_TAGS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let mut words: Vec<String> = TAG_KEYWORDS
+        .iter()
+        .flat_map(|(_, ws)| ws.iter().map(|w| w.to_string()))
+        .collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    word_re(&words).expect("built-in tag keywords form a regex")
+});
+
+static KEYWORD_TAG: LazyLock<std::collections::HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| {
+        TAG_KEYWORDS
+            .iter()
+            .flat_map(|(t, ws)| ws.iter().map(move |w| (*w, *t)))
+            .collect()
+    });
+
+fn builtin_tag(keyword: &str) -> Option<&'static str> {
+    KEYWORD_TAG
+        .get(keyword.to_ascii_lowercase().as_str())
+        .copied()
+}
+
 pub fn tags(lines: &[Line], cfg: &ExtractConfig) -> Vec<Found<String>> {
     if !cfg.auto_tags {
         return Vec::new();
-    }
-    let mut table: Vec<(String, Vec<String>)> = TAG_KEYWORDS
-        .iter()
-        .map(|(t, ws)| (t.to_string(), ws.iter().map(|w| w.to_string()).collect()))
-        .collect();
-    for (tag, words) in &cfg.tag_keywords {
-        match table.iter_mut().find(|(t, _)| t == tag) {
-            Some((_, ws)) => ws.extend(words.iter().cloned()),
-            None => table.push((tag.clone(), words.clone())),
-        }
     }
     let text: String = lines
         .iter()
@@ -200,12 +218,18 @@ pub fn tags(lines: &[Line], cfg: &ExtractConfig) -> Vec<Found<String>> {
         .map(|l| l.text)
         .collect::<Vec<_>>()
         .join("\n");
-    let mut seen = BTreeSet::new();
-    for (tag, words) in &table {
-        if let Some(re) = word_re(words) {
-            if let Some(m) = re.find(&text) {
-                seen.insert((tag.clone(), m.as_str().to_ascii_lowercase()));
-            }
+    // tag -> first keyword seen
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for m in BUILTIN_TAGS_RE.find_iter(&text) {
+        if let Some(tag) = builtin_tag(m.as_str()) {
+            seen.entry(tag.to_string())
+                .or_insert_with(|| m.as_str().to_ascii_lowercase());
+        }
+    }
+    for (tag, words) in &cfg.tag_keywords {
+        if let Some(m) = word_re(words).and_then(|re| re.find(&text)) {
+            seen.entry(tag.clone())
+                .or_insert_with(|| m.as_str().to_ascii_lowercase());
         }
     }
     seen.into_iter()

@@ -24,7 +24,7 @@ const UNIT: &str = r"(?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)";
 
 static AMOUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:\d+\s*h(?:ours?|rs?)?\s*\d+\s*m(?:in(?:ute)?s?)?\b|half\s+an\s+hour|{NUM}[\s-]*{UNIT}\b(?:\s*,?\s*(?:and\s+)?{NUM}[\s-]*{UNIT}\b)*(?:\s+and\s+a\s+half)?)"
+        r"(?i)(?-u:\b)(?:\d+\s*h(?:ours?|rs?)?\s*\d+\s*m(?:in(?:ute)?s?)?(?-u:\b)|half\s+an\s+hour|{NUM}[\s-]*{UNIT}(?-u:\b)(?:\s*,?\s*(?:and\s+)?{NUM}[\s-]*{UNIT}(?-u:\b))*(?:\s+and\s+a\s+half)?)"
     ))
     .unwrap()
 });
@@ -34,25 +34,73 @@ static PART_RE: LazyLock<Regex> =
 /// Context right before an amount that makes it a statement of the outage's length.
 static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:duration(?:\s*\([a-z]+\))?\s*\**\s*[:=-]\s*\**\s*(?:the\s+outage\s+lasted\s+(?:for\s+)?)?|\blast(?:ed|ing|s)?\s+(?:for\s+)?|\bpersisted\s+(?:for\s+)?|\bdown\s+for\s+|\boutage\s+(?:of|for)\s+|\bdowntime\s+of\s+|\bfor\s+(?:a\s+(?:total|period)\s+of\s+)?|\btotal\s+of\s+|\bperiod\s+of\s+|\bunavailable\s+for\s+|\bunusable\s+for\s+|\bafter\s+being\s+down\s+for\s+|\bspanning\s+|\btook\s+|\(\s*)(?:a\s+(?:harrowing|whopping|total\s+of|full|solid)\s+)?(?:(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|just\s+under|just\s+over|an?\s+estimated|exactly|precisely)\s*)?$",
+        r"(?i)(?:duration(?:\s*\([a-z]+\))?\s*\**\s*[:=-]\s*\**\s*(?:the\s+outage\s+lasted\s+(?:for\s+)?)?|(?-u:\b)last(?:ed|ing|s)?\s+(?:for\s+)?|(?-u:\b)persisted\s+(?:for\s+)?|(?-u:\b)down\s+for\s+|(?-u:\b)outage\s+(?:of|for)\s+|(?-u:\b)downtime\s+of\s+|(?-u:\b)for\s+(?:a\s+(?:total|period)\s+of\s+)?|(?-u:\b)total\s+of\s+|(?-u:\b)period\s+of\s+|(?-u:\b)unavailable\s+for\s+|(?-u:\b)unusable\s+for\s+|(?-u:\b)after\s+being\s+down\s+for\s+|(?-u:\b)spanning\s+|(?-u:\b)took\s+|\(\s*)(?:a\s+(?:harrowing|whopping|total\s+of|full|solid)\s+)?(?:(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|just\s+under|just\s+over|an?\s+estimated|exactly|precisely)\s*)?$",
     )
     .unwrap()
 });
 /// Context right after an amount that makes it the outage's length (`2-hour outage`).
 static TRAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:of\s+(?:total\s+|complete\s+|pure\s+)?)?(?:outage|downtime|disruption|interruption|of\s+chaos)\b").unwrap()
+    Regex::new(r"(?i)^\s*(?:of\s+(?:total\s+|complete\s+|pure\s+)?)?(?:outage|downtime|disruption|interruption|of\s+chaos)(?-u:\b)").unwrap()
 });
 static VAGUE_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?:under|less\s+than|more\s+than|over|up\s+to|within|every|each|per|after|before|in|few|several|next|last|first|\d+\s*(?:-|–|to))\s*$)").unwrap()
+    Regex::new(r"(?i)(?:(?-u:\b)(?:under|less\s+than|more\s+than|over|up\s+to|within|every|each|per|after|before|in|few|several|next|last|first|\d+\s*(?:-|–|to))\s*$)").unwrap()
 });
 static APPROX_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|just\s+under|just\s+over|estimated)\s*$").unwrap()
 });
 static MINUTES_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)duration\s*\(\s*(minutes|mins?|hours|hrs?)\s*\)\s*[*_]*\s*[:=]\s*[*_]*\s*(\d+(?:\.\d+)?)\b").unwrap()
+    Regex::new(r"(?i)duration\s*\(\s*(minutes|mins?|hours|hrs?)\s*\)\s*[*_]*\s*[:=]\s*[*_]*\s*(\d+(?:\.\d+)?)(?-u:\b)").unwrap()
 });
 static SHORT_UNIT_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\d+(?:\.\d+)?\s*[hms]$").unwrap());
+
+/// Words that make a plain `for N minutes` about the outage.
+const OUTAGE_WORDS: &[&str] = &[
+    "outage",
+    "down",
+    "unavailable",
+    "offline",
+    "inaccessible",
+    "disrupt",
+    "duration",
+    "interrupt",
+    "not operational",
+    "halt",
+    "broken",
+    "incident",
+    "unusable",
+];
+
+/// One cheap pass before `AMOUNT_RE`: an amount needs a digit right before `h`/`m`/`s`/`d`,
+/// or a unit word (`hour`, `hr`, `min`, `sec`, `day`).
+fn may_have_amount(text: &str) -> bool {
+    let b = text.as_bytes();
+    for i in 0..b.len() {
+        let c = b[i].to_ascii_lowercase();
+        let next = |k: usize| b.get(i + k).map(|x| x.to_ascii_lowercase());
+        match c {
+            b'0'..=b'9' => {
+                let mut j = i + 1;
+                while b.get(j) == Some(&b' ') {
+                    j += 1;
+                }
+                if b.get(j)
+                    .is_some_and(|x| matches!(x.to_ascii_lowercase(), b'h' | b'm' | b's' | b'd'))
+                {
+                    return true;
+                }
+            }
+            b'h' if next(1) == Some(b'o') && next(2) == Some(b'u') || next(1) == Some(b'r') => {
+                return true
+            }
+            b'm' if next(1) == Some(b'i') && next(2) == Some(b'n') => return true,
+            b's' if next(1) == Some(b'e') && next(2) == Some(b'c') => return true,
+            b'd' if next(1) == Some(b'a') && next(2) == Some(b'y') => return true,
+            _ => {}
+        }
+    }
+    false
+}
 
 /// A duration stated in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,9 +135,24 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
             }
             continue;
         }
-        for m in AMOUNT_RE.find_iter(text) {
-            let before = &text[..m.start()];
-            let after = &text[m.end()..];
+        // Every amount has a digit or a unit word; most lines have neither.
+        let maybe = may_have_amount(text);
+        if !maybe {
+            continue;
+        }
+        let mut amounts = AMOUNT_RE.find_iter(text).peekable();
+        if amounts.peek().is_none() {
+            continue;
+        }
+        let line_low = text.to_ascii_lowercase();
+        let slo_line = ["slo", "error budget", "sla "]
+            .iter()
+            .any(|w| line_low.contains(w));
+        let outage_line = OUTAGE_WORDS.iter().any(|w| line_low.contains(w));
+        let start_phrase = line_low.contains("start of the") || line_low.contains("outage lasted");
+        for m in amounts {
+            let before = super::window::tail(&text[..m.start()], 120);
+            let after = super::window::head(&text[m.end()..], 120);
             // `2h`-style amounts only count with a Duration label; `m`/`s` alone are too loose.
             let lead = LEAD_RE.find(before);
             let trail = TRAIL_RE.is_match(after);
@@ -127,17 +190,11 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
                 continue;
             }
             let low = lead_text.to_ascii_lowercase();
-            let line_low = text.to_ascii_lowercase();
             // SLO and error-budget arithmetic is not the outage's length.
-            if ["slo", "error budget", "sla "]
-                .iter()
-                .any(|w| line_low.contains(w))
-            {
+            if slo_line {
                 continue;
             }
-            if low.contains("took")
-                && !(line_low.contains("start of the") || line_low.contains("outage lasted"))
-            {
+            if low.contains("took") && !start_phrase {
                 continue;
             }
             // `(2 hours)` counts right after a time range only.
@@ -157,22 +214,7 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
                 || low.contains("period");
             if low.trim_start().starts_with("for") {
                 // "for" alone needs an outage word nearby, and not a threshold (`5% for 5 minutes`).
-                let outage_words = [
-                    "outage",
-                    "down",
-                    "unavailable",
-                    "offline",
-                    "inaccessible",
-                    "disrupt",
-                    "duration",
-                    "interrupt",
-                    "not operational",
-                    "halt",
-                    "broken",
-                    "incident",
-                    "unusable",
-                ];
-                if !outage_words.iter().any(|w| line_low.contains(w)) {
+                if !outage_line {
                     continue;
                 }
                 let head = before[..lead.map_or(before.len(), |l| l.start())].trim_end();

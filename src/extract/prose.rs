@@ -39,7 +39,8 @@ pub fn fill(
             .collect();
     }
     let tl_lines: Vec<u32> = entries.iter().map(|e| e.line).collect();
-    let st = window::statement(lines, &tl_lines);
+    let all_moments = window::all_moments(lines);
+    let st = window::statement(lines, &all_moments, &tl_lines);
     let ft = window::from_timeline(&entries);
     let title = meta
         .title
@@ -83,11 +84,6 @@ pub fn fill(
     let stated = duration::stated(lines);
 
     // Date.
-    let doc_dates: Vec<when::DateTok> = lines
-        .iter()
-        .filter(|l| !l.code)
-        .flat_map(|l| when::dates(l.text))
-        .collect();
     let first_entry = ft
         .start
         .map(|i| &entries[i])
@@ -174,7 +170,12 @@ pub fn fill(
                     }
                     _ => None,
                 };
-                match partner_says.or_else(|| window::disambiguate(v, None, &doc_dates, &title)) {
+                match partner_says.or_else(|| {
+                    // Only an ambiguous date needs the rest of the document's dates.
+                    let doc_dates: Vec<when::DateTok> =
+                        lines.iter().filter(|l| !l.code).flat_map(|l| when::dates(l.text)).collect();
+                    window::disambiguate(v, None, &doc_dates, &title)
+                }) {
                     Some(d) => {
                         // Read the window's other numeric dates the same way.
                         let day_first = d == a;
@@ -261,7 +262,7 @@ pub fn fill(
             })
         })
         .or_else(|| {
-            window::first_time_zone(lines).map(|(z, l)| {
+            window::first_time_zone(lines, &all_moments).map(|(z, l)| {
                 (
                     z,
                     Source::Prose {

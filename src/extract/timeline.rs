@@ -23,6 +23,7 @@ use jiff::civil::Time;
 use regex::Regex;
 
 use super::when::{self, DateVal, TimeTok};
+use super::window::head;
 use super::Line;
 use crate::model::{TimelineEntry, Zone};
 
@@ -58,7 +59,8 @@ static LIST_MARK_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[-*+•‣▪◦–—]\s+|[-*+•]\t|\d{1,3}[.)]\s+|[a-z][.)]\s+|\[[ xX]\]\s+)").unwrap()
 });
 static PREFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:at|update|around|about|approx\.?|approximately|~)\b\s*:?\s*").unwrap()
+    Regex::new(r"(?i)^(?:at|update|around|about|approx\.?|approximately|~)(?-u:\b)\s*:?\s*")
+        .unwrap()
 });
 static RANGE_SEP_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*(?:-+|–|—|to|until|till)\s*").unwrap());
@@ -66,7 +68,7 @@ static PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\[\s*(?:start(?:\s+time)?|incident\s+start|t0?)\s*(?:\+\s*(\d+(?:\.\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h))?\s*\]").unwrap()
 });
 static RELATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^T\s*(?:\+\s*(\d+(?:\.\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h)?|0)\b")
+    Regex::new(r"(?i)^T\s*(?:\+\s*(\d+(?:\.\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h)?|0)(?-u:\b)")
         .unwrap()
 });
 static RUN_TOGETHER_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -96,7 +98,12 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
         .enumerate()
         .filter(|(_, l)| !l.code && Some(l.no) != title_line)
     {
-        for part in BR_RE.split(line.text) {
+        let parts: Vec<&str> = if line.text.contains('<') {
+            BR_RE.split(line.text).collect()
+        } else {
+            vec![line.text]
+        };
+        for part in parts {
             let before = out.len();
             if let Some(mut e) = entry(part, line.no) {
                 if e.text.is_empty() {
@@ -104,7 +111,10 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
                 }
                 out.push(e);
             }
-            if out.len() == before || out.last().is_some_and(|e: &Entry| e.text.len() > 80) {
+            let colons = part.bytes().filter(|&b| b == b':').count();
+            if colons >= 6
+                && (out.len() == before || out.last().is_some_and(|e: &Entry| e.text.len() > 80))
+            {
                 run_together(part, line.no, &mut out, before);
             }
         }
@@ -166,6 +176,12 @@ fn run_together(part: &str, no: u32, out: &mut Vec<Entry>, before: usize) {
 }
 
 fn entry(raw: &str, no: u32) -> Option<Entry> {
+    // Fast path: an entry has a digit (or a `[Start Time]` placeholder, `noon`, `midnight`)
+    // near the start of its line.
+    let h = head(raw, 96);
+    if !h.bytes().any(|b| b.is_ascii_digit() || b == b'[') && !when::mentions_noon(h) {
+        return None;
+    }
     let mut s = raw.trim_start();
     while let Some(r) = s.strip_prefix('>') {
         s = r.trim_start();
@@ -193,14 +209,30 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
         listed = true;
     }
     s = strip_emphasis(s);
-    if let Some(m) = LIST_MARK_RE.find(s) {
+    let first = s.chars().next().unwrap_or(' ');
+    let may_list =
+        first.is_ascii_digit() || first.is_ascii_lowercase() || "-*+•‣▪◦–—[".contains(first);
+    if let Some(m) = may_list.then(|| LIST_MARK_RE.find(s)).flatten() {
         s = &s[m.end()..];
         listed = true;
     }
     s = strip_emphasis(s);
     // An optional leading date.
     let mut date = None;
-    if let Some(d) = when::dates(s).into_iter().next().filter(|d| d.start == 0) {
+    // Only the first token matters: look at the head of the line, so a line costs O(1).
+    let clock_first = {
+        let b = s.as_bytes();
+        let n = b.iter().take(2).take_while(|c| c.is_ascii_digit()).count();
+        n > 0 && matches!(b.get(n), Some(b':'))
+    };
+    let leading_date = if clock_first
+        || !(s.starts_with(|c: char| c.is_ascii_digit()) || when::starts_with_month(s))
+    {
+        None
+    } else {
+        when::dates(head(s, 64)).into_iter().next()
+    };
+    if let Some(d) = leading_date.filter(|d| d.start == 0) {
         date = Some(d.value);
         s = s[d.end..].trim_start_matches([
             ',', ' ', '\t', '@', '-', '–', '—', '*', '_', '`', '(', ')', ':',
@@ -211,19 +243,20 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
         s = s.trim_start_matches(['T']);
     }
     let mut prefixed = false;
-    if let Some(m) = PREFIX_RE.find(s) {
-        if when::times(&s[m.end()..])
-            .first()
-            .is_some_and(|t| t.start == 0)
-            || PLACEHOLDER_RE.is_match(&s[m.end()..])
-        {
+    let may_prefix = s.starts_with(['a', 'A', 'u', 'U', '~']);
+    if let Some(m) = may_prefix.then(|| PREFIX_RE.find(s)).flatten() {
+        if when::time_at_start(&s[m.end()..]).is_some() || PLACEHOLDER_RE.is_match(&s[m.end()..]) {
             prefixed = !m.as_str().to_ascii_lowercase().starts_with("update");
             s = &s[m.end()..];
         }
     }
     s = strip_emphasis(s);
 
-    if let Some(c) = PLACEHOLDER_RE.captures(s) {
+    if let Some(c) = s
+        .starts_with('[')
+        .then(|| PLACEHOLDER_RE.captures(s))
+        .flatten()
+    {
         let rel = relative_minutes(c.get(1).map(|m| m.as_str()), c.get(2).map(|m| m.as_str()));
         let label = c.get(0).unwrap().as_str().to_string();
         let rest = &s[c.get(0).unwrap().end()..];
@@ -242,7 +275,11 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
             text: tidy(rest),
         });
     }
-    if let Some(c) = RELATIVE_RE.captures(s) {
+    if let Some(c) = s
+        .starts_with(['T', 't'])
+        .then(|| RELATIVE_RE.captures(s))
+        .flatten()
+    {
         let rel = relative_minutes(c.get(1).map(|m| m.as_str()), c.get(2).map(|m| m.as_str()));
         let rest = &s[c.get(0).unwrap().end()..];
         if rest
@@ -266,17 +303,17 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
         return None;
     }
 
-    let tok = when::times(s).into_iter().next().filter(|t| t.start == 0)?;
+    if !s.starts_with(|c: char| c.is_ascii_digit() || c == 'n' || c == 'N' || c == 'm' || c == 'M')
+    {
+        return None;
+    }
+    let tok = when::time_at_start(s)?;
     let mut end = tok.end;
     let mut first = tok;
     let mut until = None;
     if let Some(m) = RANGE_SEP_RE.find(&s[end..]) {
         let after = end + m.end();
-        if let Some(t2) = when::times(&s[after..])
-            .into_iter()
-            .next()
-            .filter(|t| t.start == 0)
-        {
+        if let Some(t2) = when::time_at_start(&s[after..]) {
             first = tok.with_meridiem_of(&t2, true);
             let t2 = t2.with_meridiem_of(&tok, false);
             until = Some(t2.time());
@@ -345,9 +382,24 @@ fn tidy(rest: &str) -> String {
     let t = rest.trim_start_matches([
         ' ', '\t', '*', '_', '`', ')', ']', ':', '-', '–', '—', '|', ',',
     ]);
-    let t: String = t.chars().filter(|c| !matches!(c, '*' | '`')).collect();
-    let t = t.trim().trim_end_matches('|').trim();
-    t.split_whitespace().collect::<Vec<_>>().join(" ")
+    let t = t.trim_end().trim_end_matches('|');
+    // One pass: drop emphasis marks, collapse runs of white space.
+    let mut out = String::with_capacity(t.len());
+    let mut space = false;
+    for c in t.chars() {
+        match c {
+            '*' | '`' => {}
+            c if c.is_whitespace() => space = !out.is_empty(),
+            c => {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

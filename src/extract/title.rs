@@ -205,7 +205,11 @@ fn bold_line(line: &str) -> Option<String> {
 /// `Title: x`, `**Title:** x` → `x`.
 pub fn strip_label<'a>(line: &'a str, label: &str) -> Option<&'a str> {
     let l = line.trim_start_matches(['*', '_', '#', ' ']);
-    if l.len() < label.len() || !l[..label.len()].eq_ignore_ascii_case(label) {
+    // `get` rather than slicing: the line may hold multi-byte characters at that position.
+    if !l
+        .get(..label.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(label))
+    {
         return None;
     }
     let rest = l[label.len()..].trim_start_matches(['*', '_']);
@@ -317,6 +321,12 @@ mod tests {
                 assert_eq!(r, *rule, "{text:?}");
             }
         }
+    }
+
+    #[test]
+    fn label_check_does_not_split_a_character() {
+        assert_eq!(strip_label("ઁr𞋿 x", "title"), None);
+        assert_eq!(find("ઁr𞋿?PE\n", 1).map(|f| f.source.kind()), Some("prose"));
     }
 
     #[test]

@@ -30,33 +30,36 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let m = MONTH;
     let pats = [
         // 2023-03-01, 2023/3/1, 2023-03-01T10:00
-        r"\b(?P<iy>\d{4})[-/](?P<im>\d{1,2})[-/](?P<id>\d{1,2})(?:\b|T)".to_string(),
+        r"(?-u:\b)(?P<iy>\d{4})[-/](?P<im>\d{1,2})[-/](?P<id>\d{1,2})(?:(?-u:\b)|T)".to_string(),
         // Tue Nov 26 07:14:59 PST 2013 (the `date` command)
         format!(
-            r"\b(?P<um>{m})\s+(?P<ud>\d{{1,2}})\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+(?:[A-Z]{{2,5}}\s+)?(?P<uy>\d{{4}})\b"
+            r"(?-u:\b)(?P<um>{m})\s+(?P<ud>\d{{1,2}})\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+(?:[A-Z]{{2,5}}\s+)?(?P<uy>\d{{4}})(?-u:\b)"
         ),
         // March 1, 2023 / Mar 1st 2023 / May 10-11, 2022 / March 4
         format!(
-            r"\b(?P<mm>{m})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*[-–]\s*\d{{1,2}}(?:st|nd|rd|th)?)?(?:(?:\s*,\s*|\s+)(?P<my>\d{{4}})\b)?"
+            r"(?-u:\b)(?P<mm>{m})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:\s*[-–]\s*\d{{1,2}}(?:st|nd|rd|th)?)?(?:(?:\s*,\s*|\s+)(?P<my>\d{{4}})(?-u:\b))?"
         ),
         // 1 March 2023 / 31st of January, 2023
         format!(
-            r"\b(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm>{m})\b\.?(?:,?\s+(?P<dy>\d{{4}})\b)?"
+            r"(?-u:\b)(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm>{m})(?-u:\b)\.?(?:,?\s+(?P<dy>\d{{4}})(?-u:\b))?"
         ),
         // 06/May/2022
-        format!(r"\b(?P<sd>\d{{1,2}})[-/ ](?P<sm>{m})[-/ ](?P<sy>\d{{4}})\b"),
+        format!(r"(?-u:\b)(?P<sd>\d{{1,2}})[-/ ](?P<sm>{m})[-/ ](?P<sy>\d{{4}})(?-u:\b)"),
         // 15Sep94
-        format!(r"\b(?P<cd>\d{{1,2}})(?P<cm>{m})(?P<cy>\d{{2}}|\d{{4}})\b"),
+        format!(r"(?-u:\b)(?P<cd>\d{{1,2}})(?P<cm>{m})(?P<cy>\d{{2}}|\d{{4}})(?-u:\b)"),
         // 15/10/2023, 04-12-2022, 1.4.2022
-        r"\b(?P<na>\d{1,2})(?P<ns>[/.-])(?P<nb>\d{1,2})[/.-](?P<ny>\d{4})\b".to_string(),
+        r"(?-u:\b)(?P<na>\d{1,2})(?P<ns>[/.-])(?P<nb>\d{1,2})[/.-](?P<ny>\d{4})(?-u:\b)"
+            .to_string(),
         // 03, 14, 2024
-        r"\b(?P<ca>\d{1,2}),\s*(?P<cb>\d{1,2}),\s*(?P<cc>\d{4})\b".to_string(),
+        r"(?-u:\b)(?P<ca>\d{1,2}),\s*(?P<cb>\d{1,2}),\s*(?P<cc>\d{4})(?-u:\b)".to_string(),
     ];
     Regex::new(&format!("(?i){}", pats.join("|"))).unwrap()
 });
 
 static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\d{1,2})(?:([:.h])(\d{2})(?::(\d{2}))?)?(\s?([ap])\.?\s?m\b\.?)?|\b(noon|midnight)\b")
+    // Bare numbers never match (a time needs a separator or AM/PM), so most digits in
+    // prose cost nothing; the match is then read by hand (`read_time`), not with captures.
+    Regex::new(r"(?i)\d{1,2}(?:[:.h]\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m(?-u:\b)\.?)?|\s?[ap]\.?\s?m(?-u:\b)\.?)|(?-u:\b)(?:noon|midnight)(?-u:\b)")
         .unwrap()
 });
 
@@ -68,19 +71,21 @@ static ZONE_RE: LazyLock<Regex> = LazyLock::new(|| {
         .collect();
     Regex::new(&format!(
         r"(?x)
-        (?i:\b(?:utc|gmt)\s*[+\-−]\s*\d{{1,2}}(?::?\d{{2}})?)
-        | (?i:\b(?:utc|gmt)\b)
-        | \b(?:{})\b
-        | (?i:\b(?:(?:eastern|central|mountain|pacific|atlantic|alaska|hawaii|(?:west|east|central|south)\s+africa(?:n)?|(?:central|eastern|western)\s+european|greenwich|coordinated\s+universal|india(?:n)?|british|japan|china|korea)\s+(?:standard\s+|daylight\s+|summer\s+|mean\s+)?time)\b)
-        | \b[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?\b",
+        (?i:(?-u:\b)(?:utc|gmt)\s*[+\-−]\s*\d{{1,2}}(?::?\d{{2}})?)
+        | (?i:(?-u:\b)(?:utc|gmt)(?-u:\b))
+        | (?-u:\b)(?:{})(?-u:\b)
+        | (?i:(?-u:\b)(?:(?:eastern|central|mountain|pacific|atlantic|alaska|hawaii|(?:west|east|central|south)\s+africa(?:n)?|(?:central|eastern|western)\s+european|greenwich|coordinated\s+universal|india(?:n)?|british|japan|china|korea)\s+(?:standard\s+|daylight\s+|summer\s+|mean\s+)?time)(?-u:\b))
+        | (?-u:\b)[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?(?-u:\b)",
         abbrs.join("|")
     ))
     .unwrap()
 });
 
+static NOON_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)noon|midnight").unwrap());
+
 /// A bare offset or a generic `… Time` region name, accepted only right after a clock time.
 static ZONE_AFTER_TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[+\-−]\d{2}:?\d{2}\b|^Z\b|^[A-Z][A-Za-z]+(?:\s+[A-Za-z]+){0,3}\s+(?i:time)\b")
+    Regex::new(r"^[+\-−]\d{2}:?\d{2}(?-u:\b)|^Z(?-u:\b)|^[A-Z][A-Za-z]+(?:\s+[A-Za-z]+){0,3}\s+(?i:time)(?-u:\b)")
         .unwrap()
 });
 
@@ -197,6 +202,10 @@ fn numeric(a: i32, b: i32, y: i32) -> Option<DateVal> {
 /// Every date in `line`, in order.
 pub fn dates(line: &str) -> Vec<DateTok> {
     let mut out = Vec::new();
+    // Every date form has digits; most prose lines have none.
+    if !line.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     for c in DATE_RE.captures_iter(line) {
         let all = c.get(0).unwrap();
         let mut numeric_parts = None;
@@ -278,77 +287,152 @@ pub fn dates(line: &str) -> Vec<DateTok> {
 /// Every clock time in `line`, in order, skipping numbers that are parts of dates,
 /// versions, durations or amounts.
 pub fn times(line: &str) -> Vec<TimeTok> {
-    let bytes = line.as_bytes();
+    times_and_dates(line).0
+}
+
+/// Both token kinds of a line in one go (times never overlap the dates).
+pub fn times_and_dates(line: &str) -> (Vec<TimeTok>, Vec<DateTok>) {
     let mut out = Vec::new();
-    for c in TIME_RE.captures_iter(line) {
-        let all = c.get(0).unwrap();
-        if let Some(w) = c.get(7) {
-            let noon = w.as_str().eq_ignore_ascii_case("noon");
-            out.push(TimeTok {
-                start: all.start(),
-                end: all.end(),
-                hour: if noon { 12 } else { 0 },
-                minute: 0,
-                pm: None,
-            });
-            continue;
-        }
-        let (s, e) = (all.start(), all.end());
-        // Preceded by a digit, letter or separator: part of something else (except `T10:00`).
-        if s > 0 {
-            let p = bytes[s - 1];
-            let iso_t = (p == b'T' || p == b't') && s >= 2 && bytes[s - 2].is_ascii_digit();
-            if !iso_t
-                && (p.is_ascii_alphanumeric()
-                    || matches!(p, b'.' | b':' | b',' | b'/' | b'$' | b'#'))
-            {
-                continue;
-            }
-            // `v1.2`, `-5` after a letter, `2023-` dates.
-            if p == b'-' && s >= 2 && bytes[s - 2].is_ascii_digit() && c.get(5).is_none() {
-                continue;
-            }
-        }
-        let next = bytes.get(e).copied();
-        if next.is_some_and(|b| {
-            b.is_ascii_digit() || (b == b':' && bytes.get(e + 1).is_some_and(u8::is_ascii_digit))
-        }) {
-            continue;
-        }
-        let hour: u8 = c[1].parse().unwrap_or(99);
-        let minute: u8 = c
-            .get(3)
-            .map_or(Some(0), |m| m.as_str().parse().ok())
-            .unwrap_or(99);
-        let sep = c.get(2).map(|m| m.as_str());
-        let pm = c.get(6).map(|m| m.as_str().eq_ignore_ascii_case("p"));
-        if hour > 24 || minute > 59 || (hour == 24 && minute != 0) {
-            continue;
-        }
-        match sep {
-            None if pm.is_none() => continue,
-            None if hour == 0 || hour > 12 => continue,
-            Some("h" | "H") if pm.is_some() || next.is_some_and(|b| b.is_ascii_alphabetic()) => {
-                continue
-            }
-            Some(".") if pm.is_none() && zone_after(line, e).is_none() => continue,
-            Some(".") if next == Some(b'.') => continue,
-            _ => {}
-        }
-        // `2:00 PM` keeps its meridiem even with trailing `.`; `AM` read as the word "am"
-        // after a bare number (`I am 5 am`) cannot happen: a time needs digits first.
-        out.push(TimeTok {
-            start: s,
-            end: e,
-            hour,
-            minute,
-            pm,
-        });
+    let digits = line.bytes().any(|b| b.is_ascii_digit());
+    if !digits && !NOON_RE.is_match(line) {
+        return (out, Vec::new());
+    }
+    out.extend(
+        TIME_RE
+            .find_iter(line)
+            .filter_map(|m| time_tok(line, m.start(), m.end())),
+    );
+    if out.is_empty() {
+        // Callers only attach dates to times; a line without times needs no date scan.
+        return (out, Vec::new());
     }
     // Drop times that sit inside dates (`06.05.2024` is not 06:05).
+    // Both lists are sorted by position: one merge pass.
     let ds = dates(line);
-    out.retain(|t| !ds.iter().any(|d| t.start < d.end && d.start < t.end));
-    out
+    let mut k = 0;
+    out.retain(|t| {
+        while k < ds.len() && ds[k].end <= t.start {
+            k += 1;
+        }
+        !(k < ds.len() && ds[k].start < t.end)
+    });
+    (out, ds)
+}
+
+/// The time at the very start of `s`, if any (the caller has ruled out a leading date).
+pub fn time_at_start(s: &str) -> Option<TimeTok> {
+    let h = super::window::head(s, 24);
+    let m = TIME_RE.find(h).filter(|m| m.start() == 0)?;
+    time_tok(s, 0, m.end())
+}
+
+/// Checks one `TIME_RE` match at `s..e` of `line` and reads it.
+fn time_tok(line: &str, s: usize, e: usize) -> Option<TimeTok> {
+    let bytes = line.as_bytes();
+    let text = &line[s..e];
+    if text.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        let noon = text.eq_ignore_ascii_case("noon");
+        return Some(TimeTok {
+            start: s,
+            end: e,
+            hour: if noon { 12 } else { 0 },
+            minute: 0,
+            pm: None,
+        });
+    }
+    let (hour, sep, minute, pm) = read_time(text);
+    // Preceded by a digit, letter or separator: part of something else (except `T10:00`).
+    if s > 0 {
+        let p = bytes[s - 1];
+        let iso_t = (p == b'T' || p == b't') && s >= 2 && bytes[s - 2].is_ascii_digit();
+        if !iso_t
+            && (p.is_ascii_alphanumeric() || matches!(p, b'.' | b':' | b',' | b'/' | b'$' | b'#'))
+        {
+            return None;
+        }
+        // `2023-10`: part of a date.
+        if p == b'-' && s >= 2 && bytes[s - 2].is_ascii_digit() && pm.is_none() {
+            return None;
+        }
+    }
+    let next = bytes.get(e).copied();
+    if next.is_some_and(|b| {
+        b.is_ascii_digit() || (b == b':' && bytes.get(e + 1).is_some_and(u8::is_ascii_digit))
+    }) {
+        return None;
+    }
+    if hour > 24 || minute > 59 || (hour == 24 && minute != 0) {
+        return None;
+    }
+    match sep {
+        None if pm.is_none() || hour == 0 || hour > 12 => return None,
+        Some(b'h' | b'H') if pm.is_some() || next.is_some_and(|b| b.is_ascii_alphabetic()) => {
+            return None
+        }
+        Some(b'.') if pm.is_none() && zone_after(line, e).is_none() => return None,
+        Some(b'.') if next == Some(b'.') => return None,
+        _ => {}
+    }
+    Some(TimeTok {
+        start: s,
+        end: e,
+        hour,
+        minute,
+        pm,
+    })
+}
+
+/// Reads a `TIME_RE` match: (hour, separator, minute, PM?). Seconds are dropped.
+fn read_time(m: &str) -> (u8, Option<u8>, u8, Option<bool>) {
+    let b = m.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let hour = m[..digits].parse().unwrap_or(99);
+    let (sep, minute, mut i) = match b.get(digits) {
+        Some(&s @ (b':' | b'.' | b'h' | b'H'))
+            if b.get(digits + 1).is_some_and(u8::is_ascii_digit) =>
+        {
+            (
+                Some(s),
+                m.get(digits + 1..digits + 3)
+                    .and_then(|x| x.parse().ok())
+                    .unwrap_or(99),
+                digits + 3,
+            )
+        }
+        _ => (None, 0, digits),
+    };
+    if b.get(i) == Some(&b':') {
+        i += 3;
+    }
+    let rest = m.get(i..).unwrap_or("").trim_start();
+    let pm = match rest.as_bytes().first() {
+        Some(b'p' | b'P') => Some(true),
+        Some(b'a' | b'A') => Some(false),
+        _ => None,
+    };
+    (hour, sep, minute, pm)
+}
+
+/// True when `s` opens with a month name (`Jan`, `march`, `Sept`…), for cheap checks.
+pub fn starts_with_month(s: &str) -> bool {
+    const M: [&[u8; 3]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    s.as_bytes()
+        .get(..3)
+        .is_some_and(|h| M.iter().any(|m| h.eq_ignore_ascii_case(*m)))
+}
+
+/// True when `s` says `noon` or `midnight` (the only times without digits).
+pub fn mentions_noon(s: &str) -> bool {
+    NOON_RE.is_match(s)
+}
+
+/// ASCII case-insensitive substring test, without allocating.
+pub fn contains_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// A zone starting at `pos` (after spaces, `(` and `[`), as written.
@@ -359,7 +443,12 @@ pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
             .trim_start_matches([' ', '\t', '(', '[', '*', '_'])
             .len();
     let at = pos + skip;
-    let rest = &line[at..];
+    // Every zone starts with a letter or a sign.
+    if !line[at..].starts_with(|c: char| c.is_alphabetic() || matches!(c, '+' | '-' | '−')) {
+        return None;
+    }
+    // Zones are short: look no further than this, so each time costs O(1).
+    let rest = super::window::head(&line[at..], 64);
     if let Some(m) = ZONE_RE.find(rest) {
         if m.start() == 0 {
             if let Some(zone) = parse_written(m.as_str()) {
@@ -409,7 +498,7 @@ fn abbreviation_after(line: &str, tok: ZoneTok) -> ZoneTok {
     if !w.contains(' ') && !w.starts_with(['+', '-', '−']) {
         return tok;
     }
-    let rest = &line[tok.end..];
+    let rest = super::window::head(&line[tok.end..], 24);
     let inner = rest
         .trim_start()
         .strip_prefix('(')

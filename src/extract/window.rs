@@ -61,31 +61,31 @@ static CONNECTOR_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// `… went down … and lasted until Friday, November 18th, at 3:01pm`.
 static UNTIL_GAP_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[^.;!?]{0,120}\b(?:until|till|through)\b[\s,]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[\s,]*(?:at|on)?[\s,]*$").unwrap()
+    Regex::new(r"(?i)^[^.;!?]{0,120}(?-u:\b)(?:until|till|through)(?-u:\b)[\s,]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[\s,]*(?:at|on)?[\s,]*$").unwrap()
 });
 static START_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:start(?:ed|ing)?|began|begin|outage\s+start)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:start(?:ed|ing)?|began|begin|outage\s+start)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
 });
 static END_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:end(?:ed)?|outage\s+end)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:end(?:ed)?|outage\s+end)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
 });
 static START_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^\W*from\b|\b(?:start(?:ed|ing)|began|beginning|commenc\w*|occurr\w*|since|duration|outage\s+(?:at|on)|encountered|experienced|happened|went\s+down|was\s+down|struck)\b)").unwrap()
+    Regex::new(r"(?i)(?:^\W*from(?-u:\b)|(?-u:\b)(?:start(?:ed|ing)|began|beginning|commenc\w*|occurr\w*|since|duration|outage\s+(?:at|on)|encountered|experienced|happened|went\s+down|was\s+down|struck)(?-u:\b))").unwrap()
 });
 static START_TAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:start(?:ed|ing|s)?|began|commenc\w*|occurr\w*|happened|went\s+down|outage|struck)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:start(?:ed|ing|s)?|began|commenc\w*|occurr\w*|happened|went\s+down|outage|struck)(?-u:\b)").unwrap()
 });
 static MILITARY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bfrom\s+([01]\d|2[0-3])([0-5]\d)\s*(?:to|until|till|-|–)\s*([01]\d|2[0-3])([0-5]\d)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)from\s+([01]\d|2[0-3])([0-5]\d)\s*(?:to|until|till|-|–)\s*([01]\d|2[0-3])([0-5]\d)(?-u:\b)").unwrap()
 });
 static DEADLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:by|due|deadline|target|eta|before|until|completion|complete|scheduled|planned|published|posted|updated|written)\b[^.]{0,20}$").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:by|due|deadline|target|eta|before|until|completion|complete|scheduled|planned|published|posted|updated|written)(?-u:\b)[^.]{0,20}$").unwrap()
 });
 static RESOLVED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:resolved|resolution|restored|restore[sd]?|recovered|recovery|back\s+(?:up|online|on\s?line|to\s+normal|to\s+working|to\s+100|in\s+service|to\s+full)|fixed|fix\s+(?:is\s+|was\s+)?deployed|working\s+(?:again|normally|as\s+expected)|operational|normal\s+operations?|returned\s+(?:back\s+)?to\s+normal|everything\s+is\s+fine|things\s+are\s+(?:\w+\s+)?working|is\s+live|are\s+live|reachable|closed|mitigated|all\s+clear|stable|healthy|up\s+and\s+running|resumed|functional)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:resolved|resolution|restored|restore[sd]?|recovered|recovery|back\s+(?:up|online|on\s?line|to\s+normal|to\s+working|to\s+100|in\s+service|to\s+full)|fixed|fix\s+(?:is\s+|was\s+)?deployed|working\s+(?:again|normally|as\s+expected)|operational|normal\s+operations?|returned\s+(?:back\s+)?to\s+normal|everything\s+is\s+fine|things\s+are\s+(?:\w+\s+)?working|is\s+live|are\s+live|reachable|closed|mitigated|all\s+clear|stable|healthy|up\s+and\s+running|resumed|functional)(?-u:\b)").unwrap()
 });
 static NOT_RESOLVED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:post-?mortem|retrospective|follow-?up|review\s+meeting|not\s+(?:yet\s+)?(?:resolved|restored|fixed))\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:post-?mortem|retrospective|follow-?up|review\s+meeting|not\s+(?:yet\s+)?(?:resolved|restored|fixed))(?-u:\b)").unwrap()
 });
 static ALL_TIMES_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:all\s+times\s+(?:are\s+)?(?:in\s+|listed\s+in\s+)?|times?\s+(?:are\s+)?in\s+|time\s*zone\s*[:=]?\s*|timeline\s*\(|timezone\s+)").unwrap()
@@ -93,28 +93,31 @@ static ALL_TIMES_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Every time in `text` with the date and zone written next to it.
 pub fn moments(text: &str, line: u32) -> Vec<Moment> {
-    let ts = when::times(text);
-    let ds = when::dates(text);
-    let mut out: Vec<Moment> = Vec::new();
-    let mut used: Vec<usize> = Vec::new();
+    // Gaps between a date and its time are short; longer ones are never read, which keeps
+    // this linear in the line's length.
+    const MAX_GAP: usize = 48;
+    let (ts, ds) = when::times_and_dates(text);
+    let mut out: Vec<Moment> = Vec::with_capacity(ts.len());
+    let mut used = vec![false; ds.len()];
+    let mut di = 0; // dates ending at or before the current time
     for (i, t) in ts.iter().enumerate() {
-        let prev_end = if i == 0 {
-            0
-        } else {
-            out[i - 1].to.min(t.start)
-        };
+        let prev_end = out.last().map_or(0, |m: &Moment| m.to.min(t.start));
+        while di < ds.len() && ds[di].end <= t.start {
+            di += 1;
+        }
         let mut from = t.start;
         let mut date = None;
-        if let Some((k, d)) = ds
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(k, d)| d.end <= t.start && d.start >= prev_end && !used.contains(k))
-        {
-            if PRE_DATE_GAP_RE.is_match(&text[d.end..t.start]) {
+        if di > 0 {
+            let k = di - 1;
+            let d = &ds[k];
+            if d.start >= prev_end
+                && !used[k]
+                && t.start - d.end <= MAX_GAP
+                && PRE_DATE_GAP_RE.is_match(&text[d.end..t.start])
+            {
                 date = Some(d.value);
                 from = d.start;
-                used.push(k);
+                used[k] = true;
             }
         }
         let mut to = t.end;
@@ -124,15 +127,19 @@ pub fn moments(text: &str, line: u32) -> Vec<Moment> {
         });
         if date.is_none() {
             let next_time = ts.get(i + 1).map_or(text.len(), |n| n.start);
-            if let Some((k, d)) = ds
-                .iter()
-                .enumerate()
-                .find(|(k, d)| d.start >= to && d.end <= next_time && !used.contains(k))
-            {
-                if POST_DATE_GAP_RE.is_match(&text[to..d.start]) {
+            let mut k = di;
+            while k < ds.len() && ds[k].start < to {
+                k += 1;
+            }
+            if let Some(d) = ds.get(k) {
+                if d.end <= next_time
+                    && !used[k]
+                    && d.start - to <= MAX_GAP
+                    && POST_DATE_GAP_RE.is_match(&text[to..d.start])
+                {
                     date = Some(d.value);
                     to = d.end;
-                    used.push(k);
+                    used[k] = true;
                     if zone.is_none() {
                         zone = when::zone_after(text, d.end).map(|z| {
                             to = z.end;
@@ -152,6 +159,25 @@ pub fn moments(text: &str, line: u32) -> Vec<Moment> {
         });
     }
     out
+}
+
+/// The last `n` bytes of `s` (at a character boundary): regexes anchored at the end of
+/// a prefix only ever look this far back, which keeps every scan linear.
+pub fn tail(s: &str, n: usize) -> &str {
+    let mut start = s.len().saturating_sub(n);
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    &s[start..]
+}
+
+/// The first `n` bytes of `s` (at a character boundary).
+pub fn head(s: &str, n: usize) -> &str {
+    let mut end = n.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 fn pair(a: &Moment, b: &Moment) -> (Moment, Moment) {
@@ -185,23 +211,36 @@ fn pair(a: &Moment, b: &Moment) -> (Moment, Moment) {
 
 /// The explicit statement of the window, if the text has one. `timeline_lines` are skipped
 /// (a range in a timeline item is an event, not the outage).
-pub fn statement(lines: &[Line], timeline_lines: &[u32]) -> Option<Statement> {
-    let prose: Vec<&Line> = lines
+pub fn statement(
+    lines: &[Line],
+    all_moments: &[Vec<Moment>],
+    timeline_lines: &[u32],
+) -> Option<Statement> {
+    // A heading on the first line is the title: its date belongs to the title rules.
+    let title_line = lines
         .iter()
-        .filter(|l| !l.code && !timeline_lines.contains(&l.no))
-        .filter(|l| !is_title_line(l, lines))
+        .find(|x| !x.text.trim().is_empty())
+        .filter(|x| x.text.trim_start().starts_with('#'))
+        .map(|x| x.no);
+    let idx: Vec<usize> = (0..lines.len())
+        .filter(|&k| {
+            let l = &lines[k];
+            !l.code && timeline_lines.binary_search(&l.no).is_err() && Some(l.no) != title_line
+        })
         .collect();
+    let prose: Vec<&Line> = idx.iter().map(|&k| &lines[k]).collect();
+    let cache: Vec<&Vec<Moment>> = idx.iter().map(|&k| &all_moments[k]).collect();
     let line_date = |l: &Line| when::dates(l.text).first().map(|d: &DateTok| d.value);
 
     // 1. `Start: …` and `End: …` labels.
     for (i, l) in prose.iter().enumerate() {
-        let ms = moments(l.text, l.no);
+        let ms = &cache[i];
         // `Start-time:` alone on the line before the time.
         let prev_label = i > 0
             && START_LABEL_RE.is_match(prose[i - 1].text.trim_end())
             && prose[i - 1].no + 2 >= l.no;
         let Some(start) = ms.iter().find(|m| {
-            let head = &l.text[..m.from];
+            let head = tail(&l.text[..m.from], 80);
             START_LABEL_RE.is_match(head)
                 || (prev_label
                     && head
@@ -212,14 +251,20 @@ pub fn statement(lines: &[Line], timeline_lines: &[u32]) -> Option<Statement> {
         };
         let end = ms
             .iter()
-            .find(|m| m.from > start.to && END_LABEL_RE.is_match(&l.text[start.to..m.from]))
+            .find(|m| {
+                m.from > start.to && END_LABEL_RE.is_match(tail(&l.text[start.to..m.from], 80))
+            })
             .cloned()
             .or_else(|| {
-                prose[i + 1..].iter().take(4).find_map(|n| {
-                    moments(n.text, n.no)
-                        .into_iter()
-                        .find(|m| END_LABEL_RE.is_match(&n.text[..m.from]))
-                })
+                prose[i + 1..]
+                    .iter()
+                    .zip(&cache[i + 1..])
+                    .take(4)
+                    .find_map(|(n, nm)| {
+                        nm.iter()
+                            .find(|&m| END_LABEL_RE.is_match(tail(&n.text[..m.from], 80)))
+                            .cloned()
+                    })
             });
         let (s, e) = match &end {
             Some(e) => {
@@ -238,7 +283,7 @@ pub fn statement(lines: &[Line], timeline_lines: &[u32]) -> Option<Statement> {
         }
     }
     // 2. A range.
-    for l in &prose {
+    for (i, l) in prose.iter().enumerate() {
         if let Some(c) = MILITARY_RE.captures(l.text) {
             let tok = |h: &str, m: &str, at: usize| TimeTok {
                 start: at,
@@ -264,10 +309,9 @@ pub fn statement(lines: &[Line], timeline_lines: &[u32]) -> Option<Statement> {
                 line_date: line_date(l),
             });
         }
-        let ms = moments(l.text, l.no);
-        for w in ms.windows(2) {
+        for w in cache[i].windows(2) {
             let gap = &l.text[w[0].to.min(w[1].from)..w[1].from];
-            if CONNECTOR_RE.is_match(gap) || UNTIL_GAP_RE.is_match(gap) {
+            if gap.len() <= 160 && (CONNECTOR_RE.is_match(gap) || UNTIL_GAP_RE.is_match(gap)) {
                 let (s, e) = pair(&w[0], &w[1]);
                 return Some(Statement {
                     start: s,
@@ -280,16 +324,14 @@ pub fn statement(lines: &[Line], timeline_lines: &[u32]) -> Option<Statement> {
     }
     // 3. A start on its own, in the summary (before the timeline).
     let first_entry = timeline_lines.iter().copied().min().unwrap_or(u32::MAX);
-    for l in prose.iter().filter(|l| l.no < first_entry) {
-        let ms = moments(l.text, l.no);
-        if let Some(m) = ms.first() {
-            let head = &l.text[..m.from];
-            let sentence_head = head.rsplit(['.', '!', '?']).next().unwrap_or(head);
-            let tail = &l.text[m.to..];
-            let sentence_tail = tail.split(['.', '!', '?']).next().unwrap_or(tail);
+    for (i, l) in prose.iter().enumerate().filter(|(_, l)| l.no < first_entry) {
+        if let Some(m) = cache[i].first() {
+            let before = tail(&l.text[..m.from], 200);
+            let sentence_head = before.rsplit(['.', '!', '?']).next().unwrap_or(before);
+            let after = head(&l.text[m.to..], 200);
+            let sentence_tail = after.split(['.', '!', '?']).next().unwrap_or(after);
             let sentence = format!("{sentence_head} {sentence_tail}");
-            let _ = &sentence;
-            if START_LABEL_RE.is_match(head)
+            if START_LABEL_RE.is_match(before)
                 || ((START_WORD_RE.is_match(sentence_head)
                     || START_TAIL_RE.is_match(sentence_tail))
                     && !sentence.to_ascii_lowercase().contains("detect"))
@@ -304,16 +346,6 @@ pub fn statement(lines: &[Line], timeline_lines: &[u32]) -> Option<Statement> {
         }
     }
     None
-}
-
-/// The first non-blank line when it is a heading: its date belongs to the title rules.
-fn is_title_line(l: &Line, all: &[Line]) -> bool {
-    let t = l.text.trim_start();
-    t.starts_with('#')
-        && all
-            .iter()
-            .find(|x| !x.text.trim().is_empty())
-            .is_some_and(|x| x.no == l.no)
 }
 
 /// A window read off the timeline: first event to the last recovery event.
@@ -402,12 +434,26 @@ pub fn stated_zone(lines: &[Line]) -> Option<(Zone, u32)> {
 }
 
 /// The first zone written right after a time anywhere in the text.
-pub fn first_time_zone(lines: &[Line]) -> Option<(Zone, u32)> {
-    lines.iter().filter(|l| !l.code).find_map(|l| {
-        moments(l.text, l.no)
-            .into_iter()
-            .find_map(|m| m.zone.map(|z| (z, l.no)))
-    })
+pub fn first_time_zone(lines: &[Line], all_moments: &[Vec<Moment>]) -> Option<(Zone, u32)> {
+    lines
+        .iter()
+        .zip(all_moments)
+        .filter(|(l, _)| !l.code)
+        .find_map(|(l, ms)| ms.iter().find_map(|m| m.zone.clone().map(|z| (z, l.no))))
+}
+
+/// The moments of every line (none inside code blocks), computed once per document.
+pub fn all_moments(lines: &[Line]) -> Vec<Vec<Moment>> {
+    lines
+        .iter()
+        .map(|l| {
+            if l.code {
+                Vec::new()
+            } else {
+                moments(l.text, l.no)
+            }
+        })
+        .collect()
 }
 
 /// A date on a line of its own (or a heading) before the timeline's first entry.
@@ -433,7 +479,7 @@ pub fn timeline_heading_date(lines: &[Line], first_entry_line: u32) -> Option<Da
 pub fn first_date(lines: &[Line]) -> Option<(DateVal, u32)> {
     for l in lines.iter().filter(|l| !l.code) {
         for d in when::dates(l.text) {
-            if DEADLINE_RE.is_match(&l.text[..d.start]) {
+            if DEADLINE_RE.is_match(tail(&l.text[..d.start], 60)) {
                 continue;
             }
             if matches!(d.value, DateVal::NoYear(..)) {
@@ -538,7 +584,7 @@ mod tests {
 
     fn window(text: &str) -> Option<(Time, Option<Time>, Option<String>, &'static str)> {
         let ls = lines(text, 1);
-        let s = statement(&ls, &[])?;
+        let s = statement(&ls, &all_moments(&ls), &[])?;
         Some((
             s.start.tok.time(),
             s.end.as_ref().map(|e| e.tok.time()),
@@ -650,7 +696,7 @@ mod tests {
             "Duration: June 9, 2023, 10:00 AM to June 10, 2023, 2:00 PM (PST)",
             1,
         );
-        let s = statement(&ls, &[]).unwrap();
+        let s = statement(&ls, &all_moments(&ls), &[]).unwrap();
         assert_eq!(
             s.start.date,
             Some(DateVal::Known(jiff::civil::date(2023, 6, 9)))
