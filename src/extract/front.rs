@@ -14,6 +14,11 @@
 //! | `tags`, `services`, `authors`| list of strings (a single string is accepted, with a warning) |
 //! | `draft`                      | boolean                                                 |
 //! | `slug`                       | string, made URL-safe                                   |
+//!
+//! Other tools' keys are read through [`ALIASES`] (Hugo/Jekyll `categories`, `description`,
+//! `lastmod`; cState `resolvedWhen`, `resolved`, `affected`). Blog keys such as `layout` or
+//! `author` mark `date` as the publication date: the text's own outage date then wins.
+//! A file without delimiters may open with bare `key: value` lines ([`bare_header`]).
 
 use jiff::civil::{Date, DateTime};
 use serde_json::Value;
@@ -43,6 +48,111 @@ pub const KNOWN_KEYS: &[&str] = &[
     "timezone",
 ];
 
+/// Keys of other tools: `(their key, inquest key)`. `None` keeps the value in `extra`
+/// without a warning.
+pub const ALIASES: &[(&str, Option<&str>)] = &[
+    ("categories", Some("tags")),
+    ("category", Some("tags")),
+    ("description", Some("summary")),
+    ("author", Some("authors")),
+    ("resolvedWhen", Some("resolved_at")),
+    ("resolvedwhen", Some("resolved_at")),
+    ("affected", Some("services")),
+    ("affectedsystems", Some("services")),
+    ("lastmod", None),
+    ("modified", None),
+    ("layout", None),
+    ("id", None),
+    ("cover", None),
+    ("permalink", None),
+    ("team", None),
+    ("excerpt", None),
+    ("resolved", None),
+];
+
+/// Keys that say the front matter belongs to a blog post, whose `date` is when it was published.
+pub const BLOG_KEYS: &[&str] = &[
+    "layout",
+    "author",
+    "categories",
+    "category",
+    "cover",
+    "lastmod",
+    "description",
+    "permalink",
+    "excerpt",
+    "team",
+];
+
+/// What bare `key: value` header lines (and the front matter's flavour) say.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    /// How many body lines the bare header takes.
+    pub lines: usize,
+    pub title: Option<Found<String>>,
+    /// `date` is a publication date (blog front matter or a bare header).
+    pub publication_date: bool,
+    pub date: Option<Found<Date>>,
+}
+
+/// Reads bare `key: value` lines at the very top of a body (at least two known keys).
+pub fn bare_header(lines: &[super::Line]) -> Header {
+    const KEYS: &[&str] = &[
+        "date",
+        "author",
+        "title",
+        "slug",
+        "category",
+        "categories",
+        "tags",
+    ];
+    let mut h = Header::default();
+    let mut n = 0;
+    let mut found = Vec::new();
+    for l in lines {
+        let Some((k, v)) = l.text.split_once(':') else {
+            break;
+        };
+        let k = k.trim().to_ascii_lowercase();
+        if !KEYS.contains(&k.as_str()) || v.trim().is_empty() {
+            break;
+        }
+        found.push((k, v.trim().to_string(), l.no));
+        n += 1;
+    }
+    if found.len() < 2 {
+        return h;
+    }
+    h.lines = n;
+    h.publication_date = true;
+    for (k, v, line) in found {
+        let src = Source::Prose {
+            line,
+            rule: "bare_header",
+        };
+        match k.as_str() {
+            "title" => h.title = Some(Found::new(v.trim_matches('"').to_string(), src)),
+            "date" => {
+                if let Some(d) = super::when::dates(&v).first().and_then(|d| match d.value {
+                    super::when::DateVal::Known(d) => Some(d),
+                    _ => None,
+                }) {
+                    h.date = Some(Found::new(d, src));
+                }
+            }
+            _ => {}
+        }
+    }
+    h
+}
+
+/// True when the front matter has keys only blogs use.
+pub fn is_blog(fm: &FrontMatter) -> bool {
+    fm.fields
+        .iter()
+        .any(|f| BLOG_KEYS.contains(&f.key.as_str()))
+}
+
 /// Instants from front matter, resolved after the zone is known.
 #[derive(Debug, Default)]
 pub struct FrontInstants {
@@ -68,6 +178,7 @@ pub fn apply(
     diags: &mut Vec<Diagnostic>,
 ) -> FrontInstants {
     let mut instants = FrontInstants::default();
+    let blog = is_blog(fm);
     for field in &fm.fields {
         // `summary = ""` or a bare YAML `summary:` means "not filled in yet", not an error.
         let empty =
@@ -78,6 +189,21 @@ pub fn apply(
         let src = || Source::FrontMatter {
             line: field.line,
             key: field.key.clone(),
+        };
+        let alias = ALIASES.iter().find(|(k, _)| *k == field.key);
+        let key: &str = match alias {
+            Some((_, Some(to))) => to,
+            Some((_, None)) => {
+                if field.key == "resolved"
+                    && field.value == Value::Bool(true)
+                    && meta.status.is_none()
+                {
+                    meta.status = Some(Found::new("resolved".to_string(), src()));
+                }
+                meta.extra.insert(field.key.clone(), field.value.clone());
+                continue;
+            }
+            None => field.key.as_str(),
         };
         let mut bad = |expected: &str, example: &str| {
             diags.push(
@@ -93,11 +219,11 @@ pub fn apply(
                 .with_hint(format!("write it like `{example}`")),
             );
         };
-        match field.key.as_str() {
+        match key {
             "title" | "summary" | "impact" | "status" => match text(&field.value) {
                 Some(s) => {
                     let f = Some(Found::new(s, src()));
-                    match field.key.as_str() {
+                    match key {
                         "title" => meta.title = f,
                         "summary" => meta.summary = f,
                         "impact" => meta.impact = f,
@@ -124,22 +250,45 @@ pub fn apply(
                 _ => bad("`true` or `false`", "draft = true"),
             },
             "tags" | "services" => {
-                let list = string_list(field, shown, diags);
-                let target = if field.key == "tags" {
+                let list = if field.key == "categories" || field.key == "category" {
+                    // Jekyll writes categories space-separated.
+                    match &field.value {
+                        Value::String(s) => s
+                            .split([',', ' '])
+                            .filter(|s| !s.is_empty())
+                            .map(String::from)
+                            .collect(),
+                        _ => string_list(field, shown, diags),
+                    }
+                } else {
+                    string_list(field, shown, diags)
+                };
+                let target = if key == "tags" {
                     &mut meta.tags
                 } else {
                     &mut meta.services
                 };
                 target.extend(list.into_iter().map(|v| Found::new(v, src())));
             }
-            "authors" => meta.authors = string_list(field, shown, diags),
+            "authors" => match &field.value {
+                Value::String(s) => meta.authors.push(s.trim().to_string()),
+                _ => meta.authors = string_list(field, shown, diags),
+            },
             "date" => match parse_date_value(&field.value) {
-                Some(d) => meta.date = Some(Found::new(d, src())),
+                Some(d) => {
+                    meta.date = Some(Found::new(d, src()));
+                    // A status entry's date-time with its own offset is when the incident began.
+                    if !blog && instants.started_at.is_none() && fm.get("started_at").is_none() {
+                        if let Some(s @ Stamp::Zoned(..)) = parse_stamp(&field.value) {
+                            instants.started_at = Some((s, field.line));
+                        }
+                    }
+                }
                 None => bad("a date (YYYY-MM-DD) that exists", "date = 2023-03-01"),
             },
             "started_at" | "detected_at" | "resolved_at" => match parse_stamp(&field.value) {
                 Some(s) => {
-                    let slot = match field.key.as_str() {
+                    let slot = match key {
                         "started_at" => &mut instants.started_at,
                         "detected_at" => &mut instants.detected_at,
                         _ => &mut instants.resolved_at,
@@ -316,7 +465,8 @@ pub fn parse_stamp(v: &Value) -> Option<Stamp> {
             written: if offset == 0 && s.ends_with(['Z', 'z']) {
                 "UTC".into()
             } else {
-                format_offset(offset)
+                // As written: `+00:00`.
+                s[s.len().saturating_sub(6)..].to_string()
             },
             offset_minutes: Some(offset),
             iana: None,

@@ -3,8 +3,16 @@
 //!
 //! One file per kind of fact; each opens with a table of the forms it accepts.
 
+pub mod actions;
+pub mod classify;
+pub mod duration;
 pub mod front;
+pub mod impact;
+mod prose;
+pub mod timeline;
 pub mod title;
+pub mod when;
+pub mod window;
 pub mod zone;
 
 use jiff::civil::Date;
@@ -42,16 +50,66 @@ pub fn extract(doc: &Document, opts: &Options) -> (IncidentMeta, Vec<Diagnostic>
     };
     apply_instants(&mut meta, instants, opts.site_zone);
 
-    if meta.title.is_none() {
-        meta.title = Some(
-            title::find(&doc.body, doc.body_line)
-                .unwrap_or_else(|| title::derive(&doc.body, doc.stem())),
-        );
+    let all = lines(&doc.body, doc.body_line);
+    // Bare `key: value` lines at the top of a file without delimiters (old blog exports).
+    let mut header = front::bare_header(&all);
+    header.publication_date |= doc.front.as_ref().is_some_and(front::is_blog);
+    if meta.date.is_none() {
+        meta.date = header.date.clone();
     }
+    let body_lines = &all[header.lines..];
+    if meta.title.is_none() {
+        meta.title = header
+            .title
+            .clone()
+            .or_else(|| title::find_in(body_lines))
+            .or_else(|| Some(title::derive(&doc.body, doc.stem())));
+    }
+    prose::fill(doc, body_lines, &header, opts, &mut meta, &mut diags);
     if meta.date.is_none() {
         meta.date = date_from_file_name(doc.stem());
     }
     (meta, diags)
+}
+
+/// One line of the body with its line number in the whole file; `code` is true inside
+/// fenced code blocks (and for the fences), whose contents are never read for facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line<'a> {
+    pub no: u32,
+    pub text: &'a str,
+    pub code: bool,
+}
+
+/// Splits a body into lines, marking fenced code blocks.
+pub fn lines(body: &str, body_line: u32) -> Vec<Line<'_>> {
+    let mut fence: Option<(char, usize)> = None;
+    let mut out = Vec::new();
+    for (i, text) in body.lines().enumerate() {
+        let t = text.trim_start();
+        let marker = t.chars().next().filter(|c| *c == '`' || *c == '~');
+        let run = marker.map_or(0, |m| t.chars().take_while(|c| *c == m).count());
+        let mut code = fence.is_some();
+        match (fence, marker) {
+            (None, Some(m)) if run >= 3 => {
+                fence = Some((m, run));
+                code = true;
+            }
+            (Some((f, n)), Some(m))
+                if m == f && run >= n && t.trim_end().chars().all(|c| c == m) =>
+            {
+                fence = None;
+                code = true;
+            }
+            _ => {}
+        }
+        out.push(Line {
+            no: body_line + i as u32,
+            text,
+            code,
+        });
+    }
+    out
 }
 
 /// `2023-03-01-db-down` → 2023-03-01.

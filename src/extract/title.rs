@@ -14,13 +14,47 @@ use crate::model::{Found, Source};
 
 /// Finds the document's own title in `body` (`body_line` is the body's first line in the file).
 pub fn find(body: &str, body_line: u32) -> Option<Found<String>> {
-    let mut lines = body
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (body_line + i as u32, l))
-        .filter(|(_, l)| !l.trim().is_empty());
+    find_in(&super::lines(body, body_line))
+}
+
+/// Lines that come before a title without being one: images, embeds, bare links, git
+/// conflict markers.
+fn is_preamble(line: &str) -> bool {
+    let l = line.trim().to_ascii_lowercase();
+    l.starts_with("![")
+        || l.starts_with("<img")
+        || l.starts_with("<iframe")
+        || l.starts_with("<p align")
+        || l.starts_with("</")
+        || l.starts_with("<br")
+        || (l.starts_with("http") && !l.contains(' '))
+        || l.starts_with("<<<<<<<")
+        || l.starts_with(">>>>>>>")
+        || l.starts_with("=======")
+        || (l.starts_with('[') && l.contains("](") && l.ends_with(')'))
+}
+
+/// Like [`find`], over lines already split.
+pub fn find_in(all: &[super::Line]) -> Option<Found<String>> {
+    let mut lines = all
+        .iter()
+        .filter(|l| !l.text.trim().is_empty() && !l.code)
+        .map(|l| (l.no, l.text))
+        .skip_while(|(_, l)| is_preamble(l));
     let (n, first) = lines.next()?;
     let first = first.trim();
+    let first = strip_br(first);
+    // Flattened Markdown: `Title #Section text …` keeps only the text before the first `#`.
+    let first = match first.find(" #") {
+        Some(i)
+            if i > 0
+                && first[i + 2..].starts_with(|c: char| c.is_alphabetic())
+                && !first.starts_with('#') =>
+        {
+            first[..i].trim()
+        }
+        _ => first,
+    };
     if let Some(t) = heading_text(first) {
         return Some(Found::new(
             t,
@@ -81,6 +115,16 @@ pub fn find(body: &str, body_line: u32) -> Option<Found<String>> {
         }
     }
     None
+}
+
+fn strip_br(s: &str) -> &str {
+    let l = s.to_ascii_lowercase();
+    for tag in ["<br>", "<br/>", "<br />"] {
+        if l.ends_with(tag) {
+            return s[..s.len() - tag.len()].trim_end();
+        }
+    }
+    s
 }
 
 /// A title for a document that has none: its first sentence, shortened, or the file name.
@@ -161,7 +205,11 @@ fn bold_line(line: &str) -> Option<String> {
 /// `Title: x`, `**Title:** x` → `x`.
 pub fn strip_label<'a>(line: &'a str, label: &str) -> Option<&'a str> {
     let l = line.trim_start_matches(['*', '_', '#', ' ']);
-    if l.len() < label.len() || !l[..label.len()].eq_ignore_ascii_case(label) {
+    // `get` rather than slicing: the line may hold multi-byte characters at that position.
+    if !l
+        .get(..label.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(label))
+    {
         return None;
     }
     let rest = l[label.len()..].trim_start_matches(['*', '_']);
@@ -178,9 +226,17 @@ fn reads_as_title(line: &str) -> bool {
         && !line.ends_with(['.', ',', ';'])
         && !lower.starts_with("http")
         && !line.starts_with(['!', '[', '-', '*', '+', '>', '|', '<', '`', '•'])
-        && !line.starts_with(|c: char| c.is_ascii_digit())
-        && line.chars().next().is_some_and(|c| c.is_alphabetic())
+        && !LIST_NUMBER_RE.is_match(line)
+        && line.chars().any(char::is_alphabetic)
+        // A letter, a digit (`0x19. Postmortem`) or an emoji (`🚨 Postmortem`) first.
+        && line.chars().next().is_some_and(|c| c.is_alphanumeric() || (!c.is_ascii() && c != '•'))
 }
+
+/// `1. item`, `2) item`, `10:00 …`, `2023-03-01 …`: list items, times and dates, not titles.
+static LIST_NUMBER_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^(?:\d{1,3}[.)]\s|\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/)")
+        .unwrap()
+});
 
 /// Removes Markdown emphasis, backticks, a trailing colon and surrounding space.
 pub fn clean(s: &str) -> String {
@@ -265,6 +321,12 @@ mod tests {
                 assert_eq!(r, *rule, "{text:?}");
             }
         }
+    }
+
+    #[test]
+    fn label_check_does_not_split_a_character() {
+        assert_eq!(strip_label("ઁr𞋿 x", "title"), None);
+        assert_eq!(find("ઁr𞋿?PE\n", 1).map(|f| f.source.kind()), Some("prose"));
     }
 
     #[test]

@@ -38,7 +38,11 @@ fn atom_feed_parses_and_lists_postmortems_newest_first() {
         "2024-02-03T13:00:00+00:00"
     );
     let cats: Vec<&str> = dns.categories.iter().map(|c| c.term.as_str()).collect();
-    assert_eq!(cats, ["dns", "network", "dns", "api"]);
+    assert_eq!(
+        cats,
+        ["dns", "network", "load-balancer", "dns", "api"],
+        "front-matter tags, then automatic ones, then services"
+    );
     assert!(dns
         .content
         .as_ref()

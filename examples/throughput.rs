@@ -1,0 +1,126 @@
+//! Extraction throughput in MB/s of CPU time (not wall time, so a busy machine does not
+//! skew it) over the benchmark's generated corpus.
+
+#[path = "../benches/corpus.rs"]
+mod corpus;
+
+use inquest::content;
+use inquest::extract::{self, zone, Options};
+
+fn cpu_seconds() -> f64 {
+    // /proc/self/stat fields 14 and 15: user and system time in clock ticks.
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields
+        .get(11)
+        .and_then(|u| u.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        + fields
+            .get(12)
+            .and_then(|s| s.parse::<f64>().ok())
+            .unwrap_or(0.0);
+    ticks / 100.0
+}
+
+fn main() {
+    // `throughput DIR [ROUNDS]` measures over the files of a folder instead.
+    let arg = std::env::args().nth(1).unwrap_or_default();
+    let docs: Vec<(String, Vec<u8>)> = if std::path::Path::new(&arg).is_dir() {
+        let mut v: Vec<_> = std::fs::read_dir(&arg)
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    } else {
+        corpus::corpus()
+    };
+    if std::env::args().any(|a| a == "stages") {
+        return stages(&docs);
+    }
+    let bytes: usize = docs.iter().map(|(_, b)| b.len()).sum();
+    let parsed: Vec<content::Document> = docs
+        .iter()
+        .map(|(n, b)| content::parse(n, n, b).unwrap().0)
+        .collect();
+    let site = zone::site_zone("UTC").unwrap();
+    let cfg = Default::default();
+    let opts = Options {
+        site_zone: &site,
+        config: &cfg,
+        taxonomies: &[],
+    };
+    let rounds = std::env::args()
+        .skip(1)
+        .find_map(|n| n.parse().ok())
+        .unwrap_or(50);
+    let t0 = cpu_seconds();
+    for _ in 0..rounds {
+        for d in &parsed {
+            std::hint::black_box(extract::extract(d, &opts));
+        }
+    }
+    let cpu = cpu_seconds() - t0;
+    let mb = (bytes * rounds) as f64 / 1e6;
+    println!("{mb:.1} MB in {cpu:.2} s of CPU time: {:.1} MB/s", mb / cpu);
+}
+
+/// Per-stage CPU time, to see where the time goes (`throughput stages`).
+#[allow(dead_code)]
+pub fn stages(docs: &[(String, Vec<u8>)]) {
+    use inquest::extract::{actions, classify, duration, impact, lines, timeline, window};
+    let parsed: Vec<content::Document> = docs
+        .iter()
+        .map(|(n, b)| content::parse(n, n, b).unwrap().0)
+        .collect();
+    let cfg = Default::default();
+    let mut t = [0.0f64; 8];
+    for _ in 0..10 {
+        for d in &parsed {
+            let mut c = std::time::Instant::now();
+            let mut lap = |i: usize| {
+                t[i] += c.elapsed().as_secs_f64();
+                c = std::time::Instant::now();
+            };
+            let ls = lines(&d.body, d.body_line);
+            lap(0);
+            std::hint::black_box(timeline::find(&ls));
+            lap(1);
+            let m = window::all_moments(&ls);
+            std::hint::black_box(window::statement(&ls, &m, &[]));
+            lap(2);
+            std::hint::black_box(duration::stated(&ls));
+            lap(3);
+            std::hint::black_box(impact::find(&ls));
+            lap(4);
+            std::hint::black_box(classify::tags(&ls, &cfg));
+            lap(5);
+            std::hint::black_box(actions::find(&ls));
+            lap(6);
+            let site = zone::site_zone("UTC").unwrap();
+            let opts = Options {
+                site_zone: &site,
+                config: &cfg,
+                taxonomies: &[],
+            };
+            lap(0);
+            std::hint::black_box(extract::extract(d, &opts));
+            lap(7);
+        }
+    }
+    println!(
+        "lines {:.3} timeline {:.3} window {:.3} duration {:.3} impact {:.3} tags {:.3} actions {:.3} | whole extract {:.3}",
+        t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]
+    );
+}

@@ -1,0 +1,262 @@
+//! Who was affected: the share of users (or of their traffic or requests), the sentence that
+//! says so, and a count of affected users when one is given.
+//!
+//! | written                                               | percent | note                   |
+//! |-------------------------------------------------------|---------|------------------------|
+//! | `affecting approximately 60% of our users`            | 60      |                        |
+//! | `Eighty percent of users could not log in`            | 80      | number words           |
+//! | `Percentage of users affected: Approximately 30%`     | 30      | label first            |
+//! | `Customers Affected: 100%`                            | 100     |                        |
+//! | `100% of traffic`, `100% request failures`            | 100     | traffic/request shares |
+//! | `a 25% user base saw errors`                          | 25      |                        |
+//! | not: `error rate of 18%`, `100% downtime`, `30% decrease in engagement`, `99.95% SLO` |
+//! | `~8,400 users could not pay`                          | —       | `affected_users` 8400  |
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Line;
+
+static PERCENT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\d{1,3}(?:\.\d+)?|one\s+hundred|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|ten|fifteen|hundred)\s*(?:%|percent(?-u:\b)|per\s+cent(?-u:\b))").unwrap()
+});
+static NOUN_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:\)\s*)?(?:of\s+)?(?:[\w'’-]+\s+){0,4}?(?:users?|customers?|visitors?|clients?|traffic|requests?|user\s*base|accounts?|members?|people|subscribers?|players?|students?|merchants?|buyers?|shoppers?|sessions?|tenants?|sites?|websites?|consumers?|audience)(?-u:\b)").unwrap()
+});
+static LABEL_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:(?:affected|impacted)\s+(?:users?|customers?|visitors?|clients?)|(?:users?|customers?|visitors?|clients?|traffic|requests?|user\s*base)\s*(?:were\s+)?(?:affected|impacted))\s*\**\s*[:=]?\s*\**\s*(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|an\s+estimated|over|up\s+to)?\s*$").unwrap()
+});
+static NOT_A_SHARE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:of\s+(?:the\s+)?)?(?:error|errors|failure\s+rate|downtime|outage|uptime|availability|negative|decrease|increase|drop|degradation|reduction|rise|growth|latency|cpu|memory|disk|slo|sla|capacity|load|success|impact\s+on|of\s+the\s+time|of\s+capacity|packet)").unwrap()
+});
+static NOT_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:slo|sla|availability|uptime|error\s+rate|cpu|memory|disk|latency|success\s+rate|hit\s+rate)(?-u:\b)[^.;:,]{0,20}$").unwrap()
+});
+/// `A segment of users, constituting around 20%, …`: the noun comes first.
+static NOUN_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:users?|customers?|visitors?|clients?|user\s*base|shoppers?|buyers?|subscribers?|members?|players?|students?|accounts?)(?-u:\b)[^.%;:]{0,40}$")
+        .unwrap()
+});
+static CLAUSE_END_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:[,.)]|$|of\s+(?:them|those)(?-u:\b)|(?:were|was|experienced|affected|impacted|could|had|saw)(?-u:\b))").unwrap()
+});
+/// `100% of traffic back online` is a recovery, not an impact.
+static RECOVERY_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?:back\s+online|back\s+up|restored|recovered|returned|back\s+to\s+normal)(?-u:\b)",
+    )
+    .unwrap()
+});
+static PERCENT_WORD_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)per\s?cent").unwrap());
+static COUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\d{1,3}(?:,\d{3})+|\d+)\s+(?:unique\s+|active\s+|registered\s+|paying\s+)?(?:users|customers|visitors|clients|accounts|subscribers)(?-u:\b)").unwrap()
+});
+
+/// The impact facts found, each with its line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Impact {
+    pub percent: Option<(f64, u32)>,
+    pub sentence: Option<(String, u32)>,
+    pub users: Option<(u64, u32)>,
+}
+
+pub fn find(lines: &[Line]) -> Impact {
+    let mut out = Impact::default();
+    for line in lines.iter().filter(|l| !l.code) {
+        let text = line.text;
+        let maybe_percent = text.contains('%') || PERCENT_WORD_RE.is_match(text);
+        if out.percent.is_none() && maybe_percent {
+            for c in PERCENT_RE.captures_iter(text) {
+                let m = c.get(0).unwrap();
+                // Part of a bigger number or a decimal (`1.100%`).
+                if text[..m.start()].ends_with(|c: char| c.is_ascii_digit() || c == '.') {
+                    continue;
+                }
+                let after = super::window::head(&text[m.end()..], 160);
+                let before = super::window::tail(&text[..m.start()], 120);
+                let clause_after = after.split(['.', ';', '!', '?']).next().unwrap_or("");
+                if NOT_A_SHARE_RE.is_match(after) || NOT_BEFORE_RE.is_match(before) {
+                    continue;
+                }
+                if RECOVERY_AFTER_RE.is_match(clause_after) {
+                    continue;
+                }
+                let share = NOUN_AFTER_RE.is_match(clause_after)
+                    || LABEL_BEFORE_RE.is_match(before)
+                    || (NOUN_BEFORE_RE.is_match(before) && CLAUSE_END_RE.is_match(after));
+                if !share {
+                    continue;
+                }
+                let Some(p) = number(&c[1]) else { continue };
+                if p > 100.0 {
+                    continue;
+                }
+                out.percent = Some((p, line.no));
+                if out.sentence.is_none() {
+                    out.sentence = Some((sentence_around(text, m.start()), line.no));
+                }
+                break;
+            }
+        }
+        let names_people = ["sers", "ustomer", "isitor", "lient", "ccount", "ubscriber"]
+            .iter()
+            .any(|w| text.contains(w));
+        if out.users.is_none() && names_people && text.bytes().any(|b| b.is_ascii_digit()) {
+            if let Some(c) = COUNT_RE.captures(text) {
+                let lower = text.to_ascii_lowercase();
+                if [
+                    "affect",
+                    "impact",
+                    "unable",
+                    "could not",
+                    "couldn't",
+                    "failed",
+                    "saw",
+                    "experienced",
+                    "lost",
+                ]
+                .iter()
+                .any(|w| lower.contains(w))
+                {
+                    if let Ok(n) = c[1].replace(',', "").parse::<u64>() {
+                        out.users = Some((n, line.no));
+                    }
+                }
+            }
+        }
+        if out.sentence.is_none() {
+            let t = text.trim_start_matches(['-', '*', '#', ' ', '>', '_']);
+            let labelled = t.get(..6).is_some_and(|h| h.eq_ignore_ascii_case("impact"));
+            if let Some(rest) = t.get(6..).filter(|_| labelled) {
+                let rest = rest.trim_start_matches(['*', '_', ' ']);
+                if let Some(r) = rest.strip_prefix(':') {
+                    let start = t.len() - r.len();
+                    let s = t[start..].trim_matches(['*', '_', ' ']).trim();
+                    if s.len() > 10 {
+                        out.sentence = Some((clip(s), line.no));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn sentence_around(text: &str, pos: usize) -> String {
+    let start = text[..pos].rfind(['.', '!', '?', ':']).map_or(0, |i| i + 1);
+    let end = text[pos..]
+        .find(['.', '!', '?'])
+        .map_or(text.len(), |i| pos + i + 1);
+    clip(text[start..end].trim_matches(['*', '_', ' ', '-']).trim())
+}
+
+fn clip(s: &str) -> String {
+    let s: String = s.chars().filter(|c| !matches!(c, '*' | '`')).collect();
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > 300 {
+        format!("{}…", s.chars().take(300).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn number(s: &str) -> Option<f64> {
+    if let Ok(n) = s.parse::<f64>() {
+        return Some(n);
+    }
+    let l = s.to_ascii_lowercase();
+    let mut total = 0.0;
+    for w in l.split(['-', ' ']).filter(|w| !w.is_empty()) {
+        total += match w {
+            "one" if l.contains("hundred") => 0.0,
+            "hundred" => 100.0,
+            "one" => 1.0,
+            "two" => 2.0,
+            "three" => 3.0,
+            "four" => 4.0,
+            "five" => 5.0,
+            "six" => 6.0,
+            "seven" => 7.0,
+            "eight" => 8.0,
+            "nine" => 9.0,
+            "ten" => 10.0,
+            "fifteen" => 15.0,
+            "twenty" => 20.0,
+            "thirty" => 30.0,
+            "forty" => 40.0,
+            "fifty" => 50.0,
+            "sixty" => 60.0,
+            "seventy" => 70.0,
+            "eighty" => 80.0,
+            "ninety" => 90.0,
+            _ => return None,
+        };
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::lines;
+
+    fn pct(text: &str) -> Option<f64> {
+        find(&lines(text, 1)).percent.map(|p| p.0)
+    }
+
+    #[test]
+    fn accepted_forms() {
+        let cases: &[(&str, f64)] = &[
+            ("The outage hit approximately 60% of our users.", 60.0),
+            ("Eighty percent of users could not log in.", 80.0),
+            (
+                "Percentage of users affected: Approximately 30% of active users.",
+                30.0,
+            ),
+            ("- **Customers Affected**: 100%", 100.0),
+            ("Affected Users: 45% were impacted", 45.0),
+            ("The bad rule dropped 100% of traffic.", 100.0),
+            ("Impact: 100% request failures for the search API", 100.0),
+            ("a 25% user base saw intermittent errors", 25.0),
+            ("It affected 12.5 percent of the mobile customers.", 12.5),
+            ("Nearly 100% of admin users were locked out", 100.0),
+            (
+                "A slice of shoppers, roughly 20%, saw failed checkouts.",
+                20.0,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(pct(text), Some(*want), "{text}");
+        }
+    }
+
+    #[test]
+    fn not_shares_of_users() {
+        for text in [
+            "The error rate reached 18%.",
+            "This caused 100% downtime for the service.",
+            "We saw a 30% decrease in user engagement.",
+            "Availability SLO is 99.95% for users.",
+            "Traffic spiked by 427% increase in traffic",
+            "5xx errors hit 100%.",
+            "CPU was at 95% on every host.",
+            "| 10:22 | 100% of traffic back online |",
+        ] {
+            assert_eq!(pct(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn user_counts_and_sentences() {
+        let i = find(&lines(
+            "Impact: about 8,400 users could not pay for their orders.",
+            3,
+        ));
+        assert_eq!(i.users, Some((8400, 3)));
+        assert_eq!(
+            i.sentence.unwrap().0,
+            "about 8,400 users could not pay for their orders."
+        );
+    }
+}

@@ -1,0 +1,543 @@
+//! Fills the facts the front matter did not give from the body: window (date, start, end,
+//! zone), duration, timeline, impact, action items, severity, services and tags. Each
+//! fact keeps the line and rule it came from; disagreements with front matter are warnings.
+
+use jiff::civil::{Date, Time};
+use jiff::ToSpan;
+
+use super::front::Header;
+use super::timeline::Entry;
+use super::when::{self, DateVal};
+use super::window::{self, Statement};
+use super::{actions, classify, duration, impact, timeline, zone, Line, Options};
+use crate::content::Document;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Found, IncidentMeta, Minutes, Percent, Source, Zone};
+
+/// A time with where it came from, plus its date and zone when written with it.
+struct Point {
+    time: Time,
+    date: Option<DateVal>,
+    zone: Option<Zone>,
+    source: Source,
+}
+
+pub fn fill(
+    doc: &Document,
+    lines: &[Line],
+    header: &Header,
+    opts: &Options,
+    meta: &mut IncidentMeta,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let entries = timeline::find(lines);
+    if meta.timeline.is_empty() {
+        meta.timeline = entries
+            .iter()
+            .filter(|e| e.counted)
+            .map(Entry::public)
+            .collect();
+    }
+    let tl_lines: Vec<u32> = entries.iter().map(|e| e.line).collect();
+    let all_moments = window::all_moments(lines);
+    let st = window::statement(lines, &all_moments, &tl_lines);
+    let ft = window::from_timeline(&entries);
+    let title = meta
+        .title
+        .as_ref()
+        .map(|t| t.value.clone())
+        .unwrap_or_default();
+
+    // Start and end.
+    let point = |e: &Entry, rule: &'static str| Point {
+        time: e.time.unwrap_or(Time::midnight()),
+        date: e.date,
+        zone: e.zone.clone(),
+        source: Source::Prose { line: e.line, rule },
+    };
+    let (mut start, mut end) = match &st {
+        Some(s) => (
+            Some(Point {
+                time: s.start.tok.time(),
+                date: s.start.date,
+                zone: s.start.zone.clone(),
+                source: Source::Prose {
+                    line: s.start.line,
+                    rule: s.rule,
+                },
+            }),
+            s.end.as_ref().map(|e| Point {
+                time: e.tok.time(),
+                date: e.date,
+                zone: e.zone.clone(),
+                source: Source::Prose {
+                    line: e.line,
+                    rule: s.rule,
+                },
+            }),
+        ),
+        None => (
+            ft.start.map(|i| point(&entries[i], "timeline_start")),
+            ft.end.map(|i| point(&entries[i], "timeline_recovery")),
+        ),
+    };
+    let stated = duration::stated(lines);
+
+    // Date.
+    let first_entry = ft
+        .start
+        .map(|i| &entries[i])
+        .or(entries.iter().find(|e| e.time.is_some()));
+    let candidates: Vec<(Option<DateVal>, Source)> = vec![
+        (
+            start.as_ref().and_then(|p| p.date),
+            start
+                .as_ref()
+                .map_or(Source::derived("start"), |p| p.source.clone()),
+        ),
+        (
+            st.as_ref().and_then(|s: &Statement| s.line_date),
+            Source::Prose {
+                line: st.as_ref().map_or(0, |s| s.start.line),
+                rule: "statement_line_date",
+            },
+        ),
+        (
+            first_entry.and_then(|e| e.date),
+            Source::Prose {
+                line: first_entry.map_or(0, |e| e.line),
+                rule: "timeline_date",
+            },
+        ),
+        (
+            first_entry.and_then(|e| window::timeline_heading_date(lines, e.line)),
+            Source::Prose {
+                line: first_entry.map_or(0, |e| e.line),
+                rule: "timeline_heading_date",
+            },
+        ),
+        (
+            when::dates(&title).first().map(|d| d.value),
+            meta.title
+                .as_ref()
+                .map_or(Source::derived("title"), |t| t.source.clone()),
+        ),
+    ];
+    let mut prose_date: Option<Found<Date>> = None;
+    let mut chosen = candidates
+        .into_iter()
+        .find(|(d, _)| d.is_some())
+        .map(|(d, s)| (d.unwrap(), s));
+    if chosen.is_none() {
+        chosen = window::first_date(lines).map(|(d, line)| {
+            (
+                d,
+                Source::Prose {
+                    line,
+                    rule: "first_date",
+                },
+            )
+        });
+    }
+    if let Some((v, source)) = chosen {
+        let partner = end.as_ref().and_then(|e| e.date);
+        match v {
+            DateVal::Known(d) => prose_date = Some(Found::new(d, source)),
+            DateVal::NoYear(m, d) => {
+                // "November 4th" in a post published 2013-11-26: the publication's year.
+                if let (true, Some(pubd)) = (header.publication_date, &meta.date) {
+                    let y = pubd.value.year();
+                    let guess = Date::new(y, m, d)
+                        .ok()
+                        .filter(|g| *g <= pubd.value)
+                        .or_else(|| Date::new(y - 1, m, d).ok());
+                    if let Some(g) = guess {
+                        prose_date = Some(Found::new(g, source));
+                    }
+                }
+            }
+            DateVal::Ambiguous(a, b) => {
+                let partner_says = match partner {
+                    Some(DateVal::Ambiguous(pa, pb))
+                        if pa.month() == a.month() && pb.month() != b.month() =>
+                    {
+                        Some(a)
+                    }
+                    Some(DateVal::Ambiguous(pa, pb))
+                        if pb.month() == b.month() && pa.month() != a.month() =>
+                    {
+                        Some(b)
+                    }
+                    _ => None,
+                };
+                match partner_says.or_else(|| {
+                    // Only an ambiguous date needs the rest of the document's dates.
+                    let doc_dates: Vec<when::DateTok> =
+                        lines.iter().filter(|l| !l.code).flat_map(|l| when::dates(l.text)).collect();
+                    window::disambiguate(v, None, &doc_dates, &title)
+                }) {
+                    Some(d) => {
+                        // Read the window's other numeric dates the same way.
+                        let day_first = d == a;
+                        for p in [start.as_mut(), end.as_mut()].into_iter().flatten() {
+                            if let Some(DateVal::Ambiguous(x, y)) = p.date {
+                                p.date = Some(DateVal::Known(if day_first { x } else { y }));
+                            }
+                        }
+                        prose_date = Some(Found::new(d, source));
+                    }
+                    None => diags.push(
+                        Diagnostic::warning(
+                            &doc.shown,
+                            source.line().unwrap_or(0),
+                            format!("ambiguous date: expected a date that reads one way, but found one that could be {a} or {b}"),
+                        )
+                        .with_hint("write the date as YYYY-MM-DD or spell the month out, or set `date` in the front matter"),
+                    ),
+                }
+            }
+        }
+    }
+    match (&meta.date, &prose_date) {
+        (None, Some(d)) => meta.date = Some(d.clone()),
+        (Some(f), Some(p)) if f.value != p.value => {
+            if header.publication_date {
+                // A blog's `date` is when the post went out; the text knows the outage day.
+                meta.extra.insert(
+                    "published".into(),
+                    serde_json::Value::String(f.value.to_string()),
+                );
+                meta.date = Some(p.clone());
+            } else if let Source::FrontMatter { line, key } = &f.source {
+                {
+                    diags.push(Diagnostic::warning(
+                        &doc.shown,
+                        *line,
+                        format!("front matter `{key}` says {}, but the text says {} (line {}); keeping the front matter", f.value, p.value, p.source.line().unwrap_or(0)),
+                    ));
+                }
+            }
+        }
+        (Some(f), None) if header.publication_date && !says_today(lines) => {
+            meta.extra.insert(
+                "published".into(),
+                serde_json::Value::String(f.value.to_string()),
+            );
+            meta.date = Some(Found::new(f.value, Source::derived("the publication date")));
+        }
+        _ => {}
+    }
+
+    // Zone.
+    let tl_zones: Vec<&Zone> = entries.iter().filter_map(|e| e.zone.as_ref()).collect();
+    let zone_pick: Option<(Zone, Source)> = start
+        .as_ref()
+        .and_then(|p| p.zone.clone().map(|z| (z, p.source.clone())))
+        .or_else(|| {
+            end.as_ref()
+                .and_then(|p| p.zone.clone().map(|z| (z, p.source.clone())))
+        })
+        .or_else(|| {
+            entries.iter().find_map(|e| {
+                e.zone.clone().map(|z| {
+                    (
+                        z,
+                        Source::Prose {
+                            line: e.line,
+                            rule: "timeline_zone",
+                        },
+                    )
+                })
+            })
+        })
+        .or_else(|| {
+            window::stated_zone(lines).map(|(z, l)| {
+                (
+                    z,
+                    Source::Prose {
+                        line: l,
+                        rule: "stated_zone",
+                    },
+                )
+            })
+        })
+        .or_else(|| {
+            window::first_time_zone(lines, &all_moments).map(|(z, l)| {
+                (
+                    z,
+                    Source::Prose {
+                        line: l,
+                        rule: "time_zone",
+                    },
+                )
+            })
+        });
+    if meta.timezone.is_none() {
+        if let Some((z, source)) = zone_pick {
+            let differs = |o: &Zone| matches!((o.offset_minutes, z.offset_minutes), (Some(a), Some(b)) if a != b);
+            let against = tl_zones.iter().filter(|o| differs(o)).count();
+            if st.is_some() && against * 2 > tl_zones.len() && against > 0 {
+                diags.push(Diagnostic::warning(
+                    &doc.shown,
+                    source.line().unwrap_or(0),
+                    format!("conflicting time zones: the window says `{}` but the timeline says `{}`; no zone is assumed", z.written, tl_zones[0].written),
+                ));
+            } else {
+                meta.timezone = Some(Found::new(z, source));
+            }
+        }
+    }
+
+    // Duration: a strong statement, refined by an exact stated range that agrees with it
+    // within 15%; else the range or timeline; else a weak statement. Strong statements that
+    // disagree leave it unknown.
+    let strong: Vec<&duration::Stated> = stated.iter().filter(|s| s.strong).collect();
+    let conflicting = strong.windows(2).any(|w| {
+        let (a, b) = (w[0].minutes as f64, w[1].minutes as f64);
+        (a - b).abs() > (a.max(b) * 0.1).max(2.0)
+    });
+    let front_start = match &meta.start_time {
+        Some(f) if f.source.kind() == "front_matter" => Some(Point {
+            time: f.value,
+            date: meta.date.as_ref().map(|d| DateVal::Known(d.value)),
+            zone: None,
+            source: f.source.clone(),
+        }),
+        _ => None,
+    };
+    let range_minutes = match (front_start.as_ref().or(start.as_ref()), &end) {
+        (Some(s), Some(e)) => span_minutes(s, e),
+        _ => None,
+    };
+    let stated_found = |s: &duration::Stated| {
+        Found::new(
+            Minutes::new(s.minutes),
+            Source::Prose {
+                line: s.line,
+                rule: if s.approx { "stated_approx" } else { "stated" },
+            },
+        )
+    };
+    let mut dur: Option<Found<Minutes>> = None;
+    if let Some(first) = strong.first().filter(|_| !conflicting) {
+        let explicit_range = st.as_ref().is_some_and(|s| s.end.is_some());
+        dur = match range_minutes {
+            Some(r)
+                if explicit_range
+                    && r > 0
+                    && (first.minutes as f64 - r as f64).abs() <= r as f64 * 0.15
+                    && r != first.minutes as i64 =>
+            {
+                Minutes::from_signed(r)
+                    .map(|m| Found::new(m, Source::derived("the stated start and end")))
+            }
+            _ => Some(stated_found(first)),
+        };
+    } else if !conflicting {
+        dur = range_minutes.and_then(Minutes::from_signed).map(|m| {
+            Found::new(
+                m,
+                Source::derived(if st.is_some() {
+                    "the stated start and end"
+                } else {
+                    "the timeline"
+                }),
+            )
+        });
+        if dur.is_none() {
+            dur = stated.first().map(stated_found);
+        }
+        if dur.is_none() {
+            if let Some(r) = ft.relative_minutes {
+                dur = Minutes::from_signed(r)
+                    .map(|m| Found::new(m, Source::derived("the relative timeline")));
+            }
+        }
+    }
+    // With only a start stated, the end is the start plus the stated length, else the
+    // timeline's recovery event (or the other way round when the start is the timeline's).
+    if end.is_none() {
+        let from_duration =
+            |start: &Option<Point>, dur: &Option<Found<Minutes>>| -> Option<Point> {
+                let (s, d) = (start.as_ref()?, dur.as_ref()?);
+                if d.source.kind() != "prose" {
+                    return None;
+                }
+                let t = s
+                    .time
+                    .to_datetime(Date::constant(2000, 1, 1))
+                    .checked_add((d.value.get() as i64).minutes())
+                    .ok()?;
+                Some(Point {
+                    time: t.time(),
+                    date: None,
+                    zone: None,
+                    source: Source::derived("the start and the stated duration"),
+                })
+            };
+        let from_timeline = ft.end.and_then(|i| {
+            let e = &entries[i];
+            let later = start
+                .as_ref()
+                .is_some_and(|s| e.time.is_some_and(|t| t > s.time));
+            later.then(|| point(e, "timeline_recovery"))
+        });
+        end = from_timeline.or_else(|| from_duration(&start, &dur));
+        if dur.is_none() && !conflicting {
+            if let (Some(s), Some(e)) = (&start, &end) {
+                dur = span_minutes(s, e)
+                    .and_then(Minutes::from_signed)
+                    .map(|m| Found::new(m, Source::derived("the start and the timeline")));
+            }
+        }
+    }
+    if meta.start_time.is_none() {
+        if let Some(s) = &start {
+            meta.start_time = Some(Found::new(s.time, s.source.clone()));
+        }
+    }
+    if meta.end_time.is_none() {
+        if let Some(e) = &end {
+            meta.end_time = Some(Found::new(e.time, e.source.clone()));
+            if let (Some(DateVal::Known(ed)), Some(d)) = (e.date, &meta.date) {
+                if ed > d.value {
+                    meta.end_date = Some(Found::new(ed, e.source.clone()));
+                }
+            }
+        }
+    }
+    match (&meta.duration, dur) {
+        (None, Some(d)) => meta.duration = Some(d),
+        (Some(f), Some(d)) if f.value != d.value && f.source.kind() == "front_matter" => {
+            diags.push(Diagnostic::warning(
+                &doc.shown,
+                f.source.line().unwrap_or(0),
+                format!("front matter says the outage lasted {}, but the text says {} ({}); keeping the front matter", f.value.human(), d.value.human(), d.source),
+            ));
+        }
+        _ => {}
+    }
+
+    // Detection time, when the instant can be placed.
+    if meta.detected_at.is_none() {
+        if let (Some(d), Some(z)) = (
+            &meta.date,
+            meta.timezone
+                .as_ref()
+                .and_then(|z| zone::time_zone(&z.value)),
+        ) {
+            if let Some(e) = entries
+                .iter()
+                .find(|e| e.time.is_some() && is_detection(&e.text))
+            {
+                if let Ok(ts) = d.value.to_datetime(e.time.unwrap()).to_zoned(z) {
+                    meta.detected_at = Some(Found::new(
+                        ts.timestamp(),
+                        Source::Prose {
+                            line: e.line,
+                            rule: "timeline_detection",
+                        },
+                    ));
+                }
+            }
+        }
+    }
+
+    // Impact.
+    let imp = impact::find(lines);
+    if meta.impact_percent.is_none() {
+        if let Some((p, line)) = imp.percent {
+            meta.impact_percent = Percent::new(p).map(|p| {
+                Found::new(
+                    p,
+                    Source::Prose {
+                        line,
+                        rule: "share_of_users",
+                    },
+                )
+            });
+        }
+    }
+    if meta.impact.is_none() {
+        meta.impact = imp.sentence.map(|(s, line)| {
+            Found::new(
+                s,
+                Source::Prose {
+                    line,
+                    rule: "impact_sentence",
+                },
+            )
+        });
+    }
+    if meta.affected_users.is_none() {
+        meta.affected_users = imp.users.map(|(n, line)| {
+            Found::new(
+                n,
+                Source::Prose {
+                    line,
+                    rule: "user_count",
+                },
+            )
+        });
+    }
+    if meta.action_items.is_empty() {
+        meta.action_items = actions::find(lines);
+    }
+    if meta.severity.is_none() {
+        meta.severity = classify::severity(lines, &title);
+    }
+    if meta.services.is_empty() {
+        meta.services = classify::services(lines, opts.config);
+    }
+    if meta.tags.iter().all(|t| t.source.kind() != "front_matter") || opts.config.auto_tags {
+        for t in classify::tags(lines, opts.config) {
+            if !meta
+                .tags
+                .iter()
+                .any(|x| x.value.eq_ignore_ascii_case(&t.value))
+            {
+                meta.tags.push(t);
+            }
+        }
+    }
+}
+
+/// Minutes from `s` to `e`, across days when both dates are known, else across midnight.
+fn span_minutes(s: &Point, e: &Point) -> Option<i64> {
+    if let (Some(DateVal::Known(sd)), Some(DateVal::Known(ed))) = (s.date, e.date) {
+        let a = sd.to_datetime(s.time);
+        let b = ed.to_datetime(e.time);
+        let span = a.until((jiff::Unit::Minute, b)).ok()?;
+        let mins = span.get_minutes();
+        if mins >= 0 {
+            return Some(mins);
+        }
+    }
+    let a = s.time.hour() as i64 * 60 + s.time.minute() as i64;
+    let b = e.time.hour() as i64 * 60 + e.time.minute() as i64;
+    Some(if b >= a { b - a } else { b + 1440 - a })
+}
+
+fn is_detection(text: &str) -> bool {
+    let l = text.to_ascii_lowercase();
+    [
+        "detect",
+        "alert",
+        "noticed",
+        "paged",
+        "reported",
+        "monitoring",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
+fn says_today(lines: &[Line]) -> bool {
+    lines.iter().any(|l| {
+        let t = l.text.to_ascii_lowercase();
+        t.contains(" today")
+            || t.contains("this morning")
+            || t.contains("tonight")
+            || t.contains("earlier today")
+    })
+}

@@ -1,0 +1,506 @@
+//! Timeline entries: lines, bullets, table rows and headings whose first element is a clock
+//! time or a time range. Code blocks are never read.
+//!
+//! | written                                             | time            | note                          |
+//! |-----------------------------------------------------|-----------------|-------------------------------|
+//! | `- 10:05 AM: engineers paged`                       | 10:05           | `-`, `*`, `+`, `•` bullets     |
+//! | `3. 14:20 UTC - rollback started`                   | 14:20           | numbered, zone kept           |
+//! | `### 09:14`, `**18:46:** text`, `` `10:03:15` - x`` | 09:14, …        | heading marks, bold, code span|
+//! | `\| 08:15 \| failover begins \|`                    | 08:15           | table rows (first cell)        |
+//! | `2025-12-18 13:07 — trigger`, `May 10, 2022, 2:00 PM (UTC): x` | 13:07, 14:00 | a leading date is skipped |
+//! | `At 3:15 PM: ticket opened`, `Update: 18:52 found it` | 15:15, 18:52  | `At`/`Update` prefixes        |
+//! | `10:00 AM - 12:00 PM: investigation`                | 10:00–12:00     | ranges                        |
+//! | `2:00 PM UTC` alone on its line                     | 14:00           | text on the next line         |
+//! | `08:00 AM: a. 08:05 AM: b. 08:10 AM: c.`            | three entries   | run together in one paragraph |
+//! | `a<br>**Update: 20:09** b`                          | 20:09           | `<br>`-joined updates         |
+//! | `* **[Start Time + 10 minutes] PST:** alert`        | relative +10    | placeholder times             |
+//! | `T+10m: paged`                                      | relative +10    | used for the duration only    |
+//! | not: `Issue detected: 10:00 AM`, `At 11:37 am we found…` (a prose paragraph), code blocks |
+
+use std::sync::LazyLock;
+
+use jiff::civil::Time;
+use regex::Regex;
+
+use super::when::{self, DateVal, TimeTok};
+use super::window::head;
+use super::Line;
+use crate::model::{TimelineEntry, Zone};
+
+/// One time-stamped item, with what the window and duration rules need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub line: u32,
+    /// Clock time; `None` for relative markers.
+    pub time: Option<Time>,
+    pub tok: Option<TimeTok>,
+    pub until: Option<Time>,
+    pub date: Option<DateVal>,
+    pub zone: Option<Zone>,
+    /// Minutes from the start for relative markers (`T+10m`, `[Start Time + 1 hour]`).
+    pub relative: Option<i64>,
+    /// Placeholder markers (`[Start Time]`) count as entries; `T+…` markers do not.
+    pub counted: bool,
+    pub label: String,
+    pub text: String,
+}
+
+impl Entry {
+    pub fn public(&self) -> TimelineEntry {
+        TimelineEntry {
+            time: self.label.clone(),
+            text: self.text.clone(),
+            line: self.line,
+        }
+    }
+}
+
+static LIST_MARK_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[-*+•‣▪◦–—]\s+|[-*+•]\t|\d{1,3}[.)]\s+|[a-z][.)]\s+|\[[ xX]\]\s+)").unwrap()
+});
+static PREFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:at|update|around|about|approx\.?|approximately|~)(?-u:\b)\s*:?\s*")
+        .unwrap()
+});
+static RANGE_SEP_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:-+|–|—|to|until|till)\s*").unwrap());
+static PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\[\s*(?:start(?:\s+time)?|incident\s+start|t0?)\s*(?:\+\s*(\d+(?:\.\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h))?\s*\]").unwrap()
+});
+static RELATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^T\s*(?:\+\s*(\d+(?:\.\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h)?|0)(?-u:\b)")
+        .unwrap()
+});
+static RUN_TOGETHER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|\s)(\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?)(?:\s*\(?[A-Z]{2,5}\)?)?\s*:\s")
+        .unwrap()
+});
+/// `2:17 PM (GMT) End-time: …`: a summary line, not an event.
+static LABEL_NEXT_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:end|start|finish)(?:[\s-]*(?:time|date))?\s*:").unwrap());
+static BR_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<br\s*/?>").unwrap());
+
+fn strip_emphasis(s: &str) -> &str {
+    s.trim_start_matches(['*', '_', '`', ' ', '\t', '~'])
+}
+
+/// All timeline entries of the document, in order.
+pub fn find(lines: &[Line]) -> Vec<Entry> {
+    let mut out = Vec::new();
+    // A heading on the first line is the title, even when it starts with a time.
+    let title_line = lines
+        .iter()
+        .find(|l| !l.text.trim().is_empty())
+        .filter(|l| l.text.trim_start().starts_with('#'))
+        .map(|l| l.no);
+    for (i, line) in lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.code && Some(l.no) != title_line)
+    {
+        let parts: Vec<&str> = if line.text.contains('<') {
+            BR_RE.split(line.text).collect()
+        } else {
+            vec![line.text]
+        };
+        for part in parts {
+            let before = out.len();
+            if let Some(mut e) = entry(part, line.no) {
+                if e.text.is_empty() {
+                    e.text = following_text(&lines[i + 1..]);
+                }
+                out.push(e);
+            }
+            let colons = part.bytes().filter(|&b| b == b':').count();
+            if colons >= 6
+                && (out.len() == before || out.last().is_some_and(|e: &Entry| e.text.len() > 80))
+            {
+                run_together(part, line.no, &mut out, before);
+            }
+        }
+    }
+    out
+}
+
+/// The description of an entry whose time stands alone (a `### 09:14` heading, a bold time,
+/// a time on its own line): the next paragraph, up to the next heading or entry.
+fn following_text(rest: &[Line]) -> String {
+    let mut parts = Vec::new();
+    for l in rest.iter().skip_while(|l| l.text.trim().is_empty()) {
+        let t = l.text.trim();
+        if t.is_empty() || l.code || t.starts_with('#') || entry(t, l.no).is_some() {
+            break;
+        }
+        parts.push(t);
+        if parts.len() == 3 {
+            break;
+        }
+    }
+    tidy(&parts.join(" "))
+}
+
+/// Several `TIME: text` items in one paragraph (three or more make a timeline).
+fn run_together(part: &str, no: u32, out: &mut Vec<Entry>, before: usize) {
+    let hits: Vec<_> = RUN_TOGETHER_RE.captures_iter(part).collect();
+    if hits.len() < 3 {
+        return;
+    }
+    out.truncate(before);
+    for (i, c) in hits.iter().enumerate() {
+        let m = c.get(1).unwrap();
+        let Some(tok) = when::times(m.as_str()).into_iter().next() else {
+            continue;
+        };
+        let text_start = c.get(0).unwrap().end();
+        let text_end = hits
+            .get(i + 1)
+            .map_or(part.len(), |n| n.get(0).unwrap().start());
+        let text = part
+            .get(text_start..text_end.max(text_start))
+            .unwrap_or("")
+            .trim();
+        let t = tok.time();
+        out.push(Entry {
+            line: no,
+            time: Some(t),
+            tok: Some(tok),
+            until: None,
+            date: None,
+            zone: when::zone_after(part, m.end()).map(|z| z.zone),
+            relative: None,
+            counted: true,
+            label: format!("{:02}:{:02}", t.hour(), t.minute()),
+            text: text.to_string(),
+        });
+    }
+}
+
+fn entry(raw: &str, no: u32) -> Option<Entry> {
+    // Fast path: an entry has a digit (or a `[Start Time]` placeholder, `noon`, `midnight`)
+    // near the start of its line.
+    let h = head(raw, 96);
+    if !h.bytes().any(|b| b.is_ascii_digit() || b == b'[') && !when::mentions_noon(h) {
+        return None;
+    }
+    let mut s = raw.trim_start();
+    while let Some(r) = s.strip_prefix('>') {
+        s = r.trim_start();
+    }
+    if let Some(r) = s.strip_prefix('|') {
+        if r.trim_start().starts_with([':', '-'])
+            && r.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+        {
+            return None;
+        }
+        let mut cells = r.split('|');
+        s = cells.next().unwrap_or("").trim_start();
+        let rest: Vec<&str> = cells.map(str::trim).filter(|c| !c.is_empty()).collect();
+        if let Some(mut e) = entry(s, no) {
+            if e.text.is_empty() {
+                e.text = tidy(&rest.join(" — "));
+            }
+            return Some(e);
+        }
+        return None;
+    }
+    let mut listed = false;
+    if s.starts_with('#') {
+        s = s.trim_start_matches('#').trim_start();
+        listed = true;
+    }
+    s = strip_emphasis(s);
+    let first = s.chars().next().unwrap_or(' ');
+    let may_list =
+        first.is_ascii_digit() || first.is_ascii_lowercase() || "-*+•‣▪◦–—[".contains(first);
+    if let Some(m) = may_list.then(|| LIST_MARK_RE.find(s)).flatten() {
+        s = &s[m.end()..];
+        listed = true;
+    }
+    s = strip_emphasis(s);
+    // An optional leading date.
+    let mut date = None;
+    // Only the first token matters: look at the head of the line, so a line costs O(1).
+    let clock_first = {
+        let b = s.as_bytes();
+        let n = b.iter().take(2).take_while(|c| c.is_ascii_digit()).count();
+        n > 0 && matches!(b.get(n), Some(b':'))
+    };
+    let leading_date = if clock_first
+        || !(s.starts_with(|c: char| c.is_ascii_digit()) || when::starts_with_month(s))
+    {
+        None
+    } else {
+        when::dates(head(s, 64)).into_iter().next()
+    };
+    if let Some(d) = leading_date.filter(|d| d.start == 0) {
+        date = Some(d.value);
+        s = s[d.end..].trim_start_matches([
+            ',', ' ', '\t', '@', '-', '–', '—', '*', '_', '`', '(', ')', ':',
+        ]);
+        if let Some(r) = s.strip_prefix("at ") {
+            s = r.trim_start();
+        }
+        s = s.trim_start_matches(['T']);
+    }
+    let mut prefixed = false;
+    let may_prefix = s.starts_with(['a', 'A', 'u', 'U', '~']);
+    if let Some(m) = may_prefix.then(|| PREFIX_RE.find(s)).flatten() {
+        if when::time_at_start(&s[m.end()..]).is_some() || PLACEHOLDER_RE.is_match(&s[m.end()..]) {
+            prefixed = !m.as_str().to_ascii_lowercase().starts_with("update");
+            s = &s[m.end()..];
+        }
+    }
+    s = strip_emphasis(s);
+
+    if let Some(c) = s
+        .starts_with('[')
+        .then(|| PLACEHOLDER_RE.captures(s))
+        .flatten()
+    {
+        let rel = relative_minutes(c.get(1).map(|m| m.as_str()), c.get(2).map(|m| m.as_str()));
+        let label = c.get(0).unwrap().as_str().to_string();
+        let rest = &s[c.get(0).unwrap().end()..];
+        let zone = when::zone_after(s, c.get(0).unwrap().end());
+        let rest = zone.as_ref().map_or(rest, |z| &s[z.end..]);
+        return Some(Entry {
+            line: no,
+            time: None,
+            tok: None,
+            until: None,
+            date,
+            zone: zone.map(|z| z.zone),
+            relative: rel,
+            counted: true,
+            label,
+            text: tidy(rest),
+        });
+    }
+    if let Some(c) = s
+        .starts_with(['T', 't'])
+        .then(|| RELATIVE_RE.captures(s))
+        .flatten()
+    {
+        let rel = relative_minutes(c.get(1).map(|m| m.as_str()), c.get(2).map(|m| m.as_str()));
+        let rest = &s[c.get(0).unwrap().end()..];
+        if rest
+            .trim_start()
+            .starts_with([':', '-', '–', '—', ']', ')', '*'])
+            || listed
+        {
+            return Some(Entry {
+                line: no,
+                time: None,
+                tok: None,
+                until: None,
+                date,
+                zone: None,
+                relative: rel.or(Some(0)),
+                counted: false,
+                label: c.get(0).unwrap().as_str().to_string(),
+                text: tidy(rest),
+            });
+        }
+        return None;
+    }
+
+    if !s.starts_with(|c: char| c.is_ascii_digit() || c == 'n' || c == 'N' || c == 'm' || c == 'M')
+    {
+        return None;
+    }
+    let tok = when::time_at_start(s)?;
+    let mut end = tok.end;
+    let mut first = tok;
+    let mut until = None;
+    if let Some(m) = RANGE_SEP_RE.find(&s[end..]) {
+        let after = end + m.end();
+        if let Some(t2) = when::time_at_start(&s[after..]) {
+            first = tok.with_meridiem_of(&t2, true);
+            let t2 = t2.with_meridiem_of(&tok, false);
+            until = Some(t2.time());
+            end = after + t2.end;
+        }
+    }
+    let zone = when::zone_after(s, end);
+    if let Some(z) = &zone {
+        end = z.end;
+    }
+    let rest = &s[end..];
+    let rest_t = rest.trim_start_matches([' ', '\t', '*', '_', '`', ')', ']']);
+    if LABEL_NEXT_RE.is_match(rest_t) {
+        return None;
+    }
+    // A prose paragraph that opens with "At 11:37 am we …" is narrative, not a timeline item.
+    if prefixed && !listed && !rest_t.starts_with([':', '-', '–', '—', ',']) && !rest_t.is_empty()
+    {
+        return None;
+    }
+    // "10:00 AM and 11:00 AM were…" or "12:00 is when…": not an item unless it reads like one.
+    if rest_t.starts_with(|c: char| c.is_ascii_lowercase())
+        && !listed
+        && !prefixed
+        && rest_t.len() > 60
+    {
+        let lower = rest_t.to_ascii_lowercase();
+        if lower.starts_with("and ") || lower.starts_with("or ") || lower.starts_with("is ") {
+            return None;
+        }
+    }
+    let t = first.time();
+    let label = match until {
+        Some(u) => format!(
+            "{:02}:{:02}–{:02}:{:02}",
+            t.hour(),
+            t.minute(),
+            u.hour(),
+            u.minute()
+        ),
+        None => format!("{:02}:{:02}", t.hour(), t.minute()),
+    };
+    Some(Entry {
+        line: no,
+        time: Some(t),
+        tok: Some(first),
+        until,
+        date,
+        zone: zone.map(|z| z.zone),
+        relative: None,
+        counted: true,
+        label,
+        text: tidy(rest),
+    })
+}
+
+fn relative_minutes(n: Option<&str>, unit: Option<&str>) -> Option<i64> {
+    let Some(n) = n else { return Some(0) };
+    let n: f64 = n.parse().ok()?;
+    let unit = unit.unwrap_or("m").to_ascii_lowercase();
+    let mins = if unit.starts_with('h') { n * 60.0 } else { n };
+    Some(mins.round() as i64)
+}
+
+fn tidy(rest: &str) -> String {
+    let t = rest.trim_start_matches([
+        ' ', '\t', '*', '_', '`', ')', ']', ':', '-', '–', '—', '|', ',',
+    ]);
+    let t = t.trim_end().trim_end_matches('|');
+    // One pass: drop emphasis marks, collapse runs of white space.
+    let mut out = String::with_capacity(t.len());
+    let mut space = false;
+    for c in t.chars() {
+        match c {
+            '*' | '`' => {}
+            c if c.is_whitespace() => space = !out.is_empty(),
+            c => {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::lines;
+
+    fn count(text: &str) -> usize {
+        find(&lines(text, 1)).iter().filter(|e| e.counted).count()
+    }
+
+    #[test]
+    fn accepted_forms() {
+        let cases: &[(&str, &str)] = &[
+            ("- 10:05 AM: engineers paged", "10:05"),
+            ("* 10:05 PM — pager fired", "22:05"),
+            ("+ 09:30 UTC: disk alarm", "09:30"),
+            ("•\t11:00 AM: cache flushed", "11:00"),
+            ("3. 14:20 UTC - rollback started", "14:20"),
+            ("### 09:14", "09:14"),
+            ("**18:46:** metrics stop arriving", "18:46"),
+            ("`10:03:15` - badge cache emptied", "10:03"),
+            ("| 08:15 | failover begins |", "08:15"),
+            (
+                "- **2025-12-18 13:07:00+00:00** — trigger — bad config",
+                "13:07",
+            ),
+            (
+                "May 10, 2022, 2:00 PM (UTC): database stopped answering",
+                "14:00",
+            ),
+            ("### 2018-01-18 4:19", "04:19"),
+            (
+                "- At 3:15 PM Eastern time, the first ticket arrived",
+                "15:15",
+            ),
+            ("At 11:37 am: the queue stalled", "11:37"),
+            ("**Update: 18:52** we found the cause", "18:52"),
+            ("10:00 AM - 12:00 PM: investigation", "10:00–12:00"),
+            ("- 1:30pm-2:30pm: cache rebuilt", "13:30–14:30"),
+            ("2:00 PM UTC", "14:00"),
+            ("12:45 AM\tAll traffic is back", "00:45"),
+            ("> - 09:00 : ticket queue frozen", "09:00"),
+            ("# 10:00 AM: site down", "10:00"),
+            ("- *16:00 PST:* report page returns 502", "16:00"),
+            ("- 08.45 UTC UTC: some hosts unreachable", "08:45"),
+        ];
+        for (text, want) in cases {
+            // A first-line heading is the title, so each case follows one.
+            let doc = format!("# Incident\n{text}");
+            let got = find(&lines(&doc, 1));
+            assert_eq!(got.len(), 1, "{text}");
+            assert_eq!(got[0].label, *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn not_timeline_items() {
+        for text in [
+            "Issue detected: 10:00 AM",
+            "**Start:** 14:00 UTC",
+            "At 11:37 am EAT the load balancer started to refuse connections because of a bad rule.",
+            "- May 10-11, 2022: long night",
+            "```\n10:00 log line\n```",
+            "We deployed at 10:00.",
+            "T0 - 12 minutes of chaos",
+        ] {
+            assert_eq!(count(text), 0, "{text}");
+        }
+    }
+
+    #[test]
+    fn run_together_and_br() {
+        assert_eq!(
+            count(
+                "Report\n#Timeline 08:00 AM: alert. 08:05 AM: paged. 08:10 AM: rollback. 08:30 AM: fixed."
+            ),
+            4
+        );
+        assert_eq!(
+            count("Slow pages.<br /><br />**Update: 18:52** found it<br />**Update 20:09** fixed"),
+            2
+        );
+    }
+
+    #[test]
+    fn a_title_heading_with_a_time_is_not_an_entry() {
+        let doc = "# 2017-11-30 4:23PM PST, proxy OOM\n\n### 16:22 PST\nnode out of memory\n";
+        assert_eq!(count(doc), 1);
+    }
+
+    #[test]
+    fn relative_markers() {
+        let e = find(&lines(
+            "* **[Start Time + 2 hours] PST:** patch out\n- T+10m: paged\n",
+            1,
+        ));
+        assert_eq!(e[0].relative, Some(120));
+        assert!(e[0].counted);
+        assert_eq!(e[0].zone.as_ref().unwrap().written, "PST");
+        assert_eq!(e[1].relative, Some(10));
+        assert!(!e[1].counted);
+    }
+}

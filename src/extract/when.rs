@@ -1,0 +1,678 @@
+//! Dates, clock times and zones as postmortems write them, found inside a line of prose.
+//! These are the tokens; `window` decides which of them describe the outage.
+//!
+//! | kind | written                                                   | read as                    |
+//! |------|-----------------------------------------------------------|----------------------------|
+//! | date | `March 1, 2023`, `Mar 1st, 2023`, `Monday, March 1, 2023` | 2023-03-01                 |
+//! | date | `1 March 2023`, `31st January 2023`, `8th may, 2023`      | day first, month by name   |
+//! | date | `2023-03-01`, `2019-1-17`, `2023/03/01`                   | ISO order                  |
+//! | date | `15/10/2023`, `10/15/2023`, `03, 14, 2024`                | resolved by value          |
+//! | date | `04/05/2023`, `04-12-2022`                                | ambiguous: both readings   |
+//! | date | `06/May/2022`, `15Sep94`                                  | day, month name, year      |
+//! | date | `March 4` (no year)                                       | no date                    |
+//! | time | `14:00`, `2:00 PM`, `2:00pm`, `3 a.m`, `10am`, `08:00:15` | clock time                 |
+//! | time | `08.45 UTC`, `15h45`, `noon`, `midnight`                  | clock time                 |
+//! | time | `13:00PM` (24-hour with a suffix), `12:00 AM`, `24:00`    | 13:00, 00:00, 00:00        |
+//! | zone | `PST`, `UTC`, `UTC-5`, `GMT + 1`, `GMT+03:00`, `+00:00`   | see `zone.rs`              |
+//! | zone | `Eastern Time`, `West African Time`, `Europe/Paris`       | region and IANA names      |
+
+use std::sync::LazyLock;
+
+use jiff::civil::{Date, Time};
+use regex::Regex;
+
+use super::zone::{parse_zone, ABBREVIATIONS};
+use crate::model::Zone;
+
+const MONTH: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let m = MONTH;
+    let pats = [
+        // 2023-03-01, 2023/3/1, 2023-03-01T10:00
+        r"(?-u:\b)(?P<iy>\d{4})[-/](?P<im>\d{1,2})[-/](?P<id>\d{1,2})(?:(?-u:\b)|T)".to_string(),
+        // Tue Nov 26 07:14:59 PST 2013 (the `date` command)
+        format!(
+            r"(?-u:\b)(?P<um>{m})\s+(?P<ud>\d{{1,2}})\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+(?:[A-Z]{{2,5}}\s+)?(?P<uy>\d{{4}})(?-u:\b)"
+        ),
+        // March 1, 2023 / Mar 1st 2023 / May 10-11, 2022 / March 4
+        format!(
+            r"(?-u:\b)(?P<mm>{m})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:\s*[-–]\s*\d{{1,2}}(?:st|nd|rd|th)?)?(?:(?:\s*,\s*|\s+)(?P<my>\d{{4}})(?-u:\b))?"
+        ),
+        // 1 March 2023 / 31st of January, 2023
+        format!(
+            r"(?-u:\b)(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm>{m})(?-u:\b)\.?(?:,?\s+(?P<dy>\d{{4}})(?-u:\b))?"
+        ),
+        // 06/May/2022
+        format!(r"(?-u:\b)(?P<sd>\d{{1,2}})[-/ ](?P<sm>{m})[-/ ](?P<sy>\d{{4}})(?-u:\b)"),
+        // 15Sep94
+        format!(r"(?-u:\b)(?P<cd>\d{{1,2}})(?P<cm>{m})(?P<cy>\d{{2}}|\d{{4}})(?-u:\b)"),
+        // 15/10/2023, 04-12-2022, 1.4.2022
+        r"(?-u:\b)(?P<na>\d{1,2})(?P<ns>[/.-])(?P<nb>\d{1,2})[/.-](?P<ny>\d{4})(?-u:\b)"
+            .to_string(),
+        // 03, 14, 2024
+        r"(?-u:\b)(?P<ca>\d{1,2}),\s*(?P<cb>\d{1,2}),\s*(?P<cc>\d{4})(?-u:\b)".to_string(),
+    ];
+    Regex::new(&format!("(?i){}", pats.join("|"))).unwrap()
+});
+
+static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
+    // Bare numbers never match (a time needs a separator or AM/PM), so most digits in
+    // prose cost nothing; the match is then read by hand (`read_time`), not with captures.
+    Regex::new(r"(?i)\d{1,2}(?:[:.h]\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m(?-u:\b)\.?)?|\s?[ap]\.?\s?m(?-u:\b)\.?)|(?-u:\b)(?:noon|midnight)(?-u:\b)")
+        .unwrap()
+});
+
+static ZONE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let abbrs: Vec<&str> = ABBREVIATIONS
+        .iter()
+        .map(|(a, _, _)| *a)
+        .filter(|a| a.len() >= 3)
+        .collect();
+    Regex::new(&format!(
+        r"(?x)
+        (?i:(?-u:\b)(?:utc|gmt)\s*[+\-−]\s*\d{{1,2}}(?::?\d{{2}})?)
+        | (?i:(?-u:\b)(?:utc|gmt)(?-u:\b))
+        | (?-u:\b)(?:{})(?-u:\b)
+        | (?i:(?-u:\b)(?:(?:eastern|central|mountain|pacific|atlantic|alaska|hawaii|(?:west|east|central|south)\s+africa(?:n)?|(?:central|eastern|western)\s+european|greenwich|coordinated\s+universal|india(?:n)?|british|japan|china|korea)\s+(?:standard\s+|daylight\s+|summer\s+|mean\s+)?time)(?-u:\b))
+        | (?-u:\b)[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?(?-u:\b)",
+        abbrs.join("|")
+    ))
+    .unwrap()
+});
+
+static NOON_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)noon|midnight").unwrap());
+
+/// A bare offset or a generic `… Time` region name, accepted only right after a clock time.
+static ZONE_AFTER_TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[+\-−]\d{2}:?\d{2}(?-u:\b)|^Z(?-u:\b)|^[A-Z][A-Za-z]+(?:\s+[A-Za-z]+){0,3}\s+(?i:time)(?-u:\b)")
+        .unwrap()
+});
+
+/// A date as written: known, readable two ways, or missing its year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateVal {
+    Known(Date),
+    /// A numeric date both readings of which exist: (day first, month first).
+    Ambiguous(Date, Date),
+    /// A day and month without a year: (month, day).
+    NoYear(i8, i8),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateTok {
+    pub start: usize,
+    pub end: usize,
+    pub value: DateVal,
+    /// Numeric dates: the two leading numbers as written (for disambiguation).
+    pub numeric: Option<(u8, u8)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeTok {
+    pub start: usize,
+    pub end: usize,
+    pub hour: u8,
+    pub minute: u8,
+    /// `Some(true)` for PM, `Some(false)` for AM.
+    pub pm: Option<bool>,
+}
+
+impl TimeTok {
+    /// The 24-hour clock time (`12:00 AM` → 00:00, `24:00` → 00:00, `13:00PM` → 13:00).
+    pub fn time(&self) -> Time {
+        let mut h = self.hour % 24;
+        if let Some(pm) = self.pm {
+            if self.hour <= 12 {
+                h = match (pm, self.hour) {
+                    (false, 12) => 0,
+                    (true, 12) => 12,
+                    (true, x) => x + 12,
+                    (false, x) => x,
+                };
+            }
+        }
+        Time::new(h as i8, self.minute as i8, 0, 0).unwrap_or(Time::midnight())
+    }
+
+    /// Gives a time without AM/PM the meridiem of its partner in a range (`2:00 to 3:30 AM`).
+    pub fn with_meridiem_of(mut self, other: &TimeTok, self_first: bool) -> TimeTok {
+        if self.pm.is_some() || self.hour > 12 || self.hour == 0 {
+            return self;
+        }
+        let Some(pm) = other.pm else { return self };
+        let (a, b) = (self.hour % 12, other.hour % 12);
+        let same = if self_first { a <= b } else { a >= b };
+        self.pm = Some(if same { pm } else { !pm });
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneTok {
+    pub start: usize,
+    pub end: usize,
+    pub zone: Zone,
+}
+
+fn month_number(name: &str) -> Option<i8> {
+    let l = name.to_ascii_lowercase();
+    let m = match l.get(..3)? {
+        "jan" => 1,
+        "feb" => 2,
+        "mar" => 3,
+        "apr" => 4,
+        "may" => 5,
+        "jun" => 6,
+        "jul" => 7,
+        "aug" => 8,
+        "sep" => 9,
+        "oct" => 10,
+        "nov" => 11,
+        "dec" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+fn ymd(y: i32, m: i32, d: i32) -> Option<Date> {
+    if !(1900..=2199).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    Date::new(y as i16, m as i8, d as i8).ok()
+}
+
+fn num(c: Option<regex::Match>) -> Option<i32> {
+    c.and_then(|m| m.as_str().parse().ok())
+}
+
+/// Both numeric readings: day first and month first.
+fn numeric(a: i32, b: i32, y: i32) -> Option<DateVal> {
+    let day_first = ymd(y, b, a);
+    let month_first = ymd(y, a, b);
+    match (day_first, month_first) {
+        (Some(d), Some(m)) if d == m => Some(DateVal::Known(d)),
+        (Some(d), Some(m)) => Some(DateVal::Ambiguous(d, m)),
+        (Some(d), None) => Some(DateVal::Known(d)),
+        (None, Some(m)) => Some(DateVal::Known(m)),
+        (None, None) => None,
+    }
+}
+
+/// Every date in `line`, in order.
+pub fn dates(line: &str) -> Vec<DateTok> {
+    let mut out = Vec::new();
+    // Every date form has digits; most prose lines have none.
+    if !line.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
+    for c in DATE_RE.captures_iter(line) {
+        let all = c.get(0).unwrap();
+        let mut numeric_parts = None;
+        let value = if let Some(y) = num(c.name("iy")) {
+            ymd(
+                y,
+                num(c.name("im")).unwrap_or(0),
+                num(c.name("id")).unwrap_or(0),
+            )
+            .map(DateVal::Known)
+        } else if let Some(m) = c.name("um") {
+            ymd(
+                num(c.name("uy")).unwrap_or(0),
+                month_number(m.as_str()).unwrap_or(0) as i32,
+                num(c.name("ud")).unwrap_or(0),
+            )
+            .map(DateVal::Known)
+        } else if let Some(m) = c.name("mm") {
+            let (mo, d) = (month_number(m.as_str()), num(c.name("md")));
+            match num(c.name("my")) {
+                Some(y) => ymd(y, mo.unwrap_or(0) as i32, d.unwrap_or(0)).map(DateVal::Known),
+                None => Some(DateVal::NoYear(mo.unwrap_or(0), d.unwrap_or(0) as i8)),
+            }
+        } else if let Some(m) = c.name("dm") {
+            let (mo, d) = (month_number(m.as_str()), num(c.name("dd")));
+            match num(c.name("dy")) {
+                Some(y) => ymd(y, mo.unwrap_or(0) as i32, d.unwrap_or(0)).map(DateVal::Known),
+                None => Some(DateVal::NoYear(mo.unwrap_or(0), d.unwrap_or(0) as i8)),
+            }
+        } else if let Some(m) = c.name("sm") {
+            ymd(
+                num(c.name("sy")).unwrap_or(0),
+                month_number(m.as_str()).unwrap_or(0) as i32,
+                num(c.name("sd")).unwrap_or(0),
+            )
+            .map(DateVal::Known)
+        } else if let Some(m) = c.name("cm") {
+            let y = num(c.name("cy")).unwrap_or(0);
+            let y = match y {
+                0..=49 => 2000 + y,
+                50..=99 => 1900 + y,
+                y => y,
+            };
+            ymd(
+                y,
+                month_number(m.as_str()).unwrap_or(0) as i32,
+                num(c.name("cd")).unwrap_or(0),
+            )
+            .map(DateVal::Known)
+        } else if let Some(a) = num(c.name("na")) {
+            let b = num(c.name("nb")).unwrap_or(0);
+            // `1.5.2023` is rarely a date in prose unless the year follows; accept all three.
+            numeric_parts = Some((a as u8, b as u8));
+            numeric(a, b, num(c.name("ny")).unwrap_or(0))
+        } else if let Some(a) = num(c.name("ca")) {
+            let b = num(c.name("cb")).unwrap_or(0);
+            numeric_parts = Some((a as u8, b as u8));
+            numeric(a, b, num(c.name("cc")).unwrap_or(0))
+        } else {
+            None
+        };
+        if let Some(value) = value {
+            let mut end = all.end();
+            // The `T` of `2023-03-01T10:00` belongs to the time.
+            if line[..end].ends_with(['T', 't']) {
+                end -= 1;
+            }
+            out.push(DateTok {
+                start: all.start(),
+                end,
+                value,
+                numeric: numeric_parts,
+            });
+        }
+    }
+    out
+}
+
+/// Every clock time in `line`, in order, skipping numbers that are parts of dates,
+/// versions, durations or amounts.
+pub fn times(line: &str) -> Vec<TimeTok> {
+    times_and_dates(line).0
+}
+
+/// Both token kinds of a line in one go (times never overlap the dates).
+pub fn times_and_dates(line: &str) -> (Vec<TimeTok>, Vec<DateTok>) {
+    let mut out = Vec::new();
+    let digits = line.bytes().any(|b| b.is_ascii_digit());
+    if !digits && !NOON_RE.is_match(line) {
+        return (out, Vec::new());
+    }
+    out.extend(
+        TIME_RE
+            .find_iter(line)
+            .filter_map(|m| time_tok(line, m.start(), m.end())),
+    );
+    if out.is_empty() {
+        // Callers only attach dates to times; a line without times needs no date scan.
+        return (out, Vec::new());
+    }
+    // Drop times that sit inside dates (`06.05.2024` is not 06:05).
+    // Both lists are sorted by position: one merge pass.
+    let ds = dates(line);
+    let mut k = 0;
+    out.retain(|t| {
+        while k < ds.len() && ds[k].end <= t.start {
+            k += 1;
+        }
+        !(k < ds.len() && ds[k].start < t.end)
+    });
+    (out, ds)
+}
+
+/// The time at the very start of `s`, if any (the caller has ruled out a leading date).
+pub fn time_at_start(s: &str) -> Option<TimeTok> {
+    let h = super::window::head(s, 24);
+    let m = TIME_RE.find(h).filter(|m| m.start() == 0)?;
+    time_tok(s, 0, m.end())
+}
+
+/// Checks one `TIME_RE` match at `s..e` of `line` and reads it.
+fn time_tok(line: &str, s: usize, e: usize) -> Option<TimeTok> {
+    let bytes = line.as_bytes();
+    let text = &line[s..e];
+    if text.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        let noon = text.eq_ignore_ascii_case("noon");
+        return Some(TimeTok {
+            start: s,
+            end: e,
+            hour: if noon { 12 } else { 0 },
+            minute: 0,
+            pm: None,
+        });
+    }
+    let (hour, sep, minute, pm) = read_time(text);
+    // Preceded by a digit, letter or separator: part of something else (except `T10:00`).
+    if s > 0 {
+        let p = bytes[s - 1];
+        let iso_t = (p == b'T' || p == b't') && s >= 2 && bytes[s - 2].is_ascii_digit();
+        if !iso_t
+            && (p.is_ascii_alphanumeric() || matches!(p, b'.' | b':' | b',' | b'/' | b'$' | b'#'))
+        {
+            return None;
+        }
+        // `2023-10`: part of a date.
+        if p == b'-' && s >= 2 && bytes[s - 2].is_ascii_digit() && pm.is_none() {
+            return None;
+        }
+    }
+    let next = bytes.get(e).copied();
+    if next.is_some_and(|b| {
+        b.is_ascii_digit() || (b == b':' && bytes.get(e + 1).is_some_and(u8::is_ascii_digit))
+    }) {
+        return None;
+    }
+    if hour > 24 || minute > 59 || (hour == 24 && minute != 0) {
+        return None;
+    }
+    match sep {
+        None if pm.is_none() || hour == 0 || hour > 12 => return None,
+        Some(b'h' | b'H') if pm.is_some() || next.is_some_and(|b| b.is_ascii_alphabetic()) => {
+            return None
+        }
+        Some(b'.') if pm.is_none() && zone_after(line, e).is_none() => return None,
+        Some(b'.') if next == Some(b'.') => return None,
+        _ => {}
+    }
+    Some(TimeTok {
+        start: s,
+        end: e,
+        hour,
+        minute,
+        pm,
+    })
+}
+
+/// Reads a `TIME_RE` match: (hour, separator, minute, PM?). Seconds are dropped.
+fn read_time(m: &str) -> (u8, Option<u8>, u8, Option<bool>) {
+    let b = m.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let hour = m[..digits].parse().unwrap_or(99);
+    let (sep, minute, mut i) = match b.get(digits) {
+        Some(&s @ (b':' | b'.' | b'h' | b'H'))
+            if b.get(digits + 1).is_some_and(u8::is_ascii_digit) =>
+        {
+            (
+                Some(s),
+                m.get(digits + 1..digits + 3)
+                    .and_then(|x| x.parse().ok())
+                    .unwrap_or(99),
+                digits + 3,
+            )
+        }
+        _ => (None, 0, digits),
+    };
+    if b.get(i) == Some(&b':') {
+        i += 3;
+    }
+    let rest = m.get(i..).unwrap_or("").trim_start();
+    let pm = match rest.as_bytes().first() {
+        Some(b'p' | b'P') => Some(true),
+        Some(b'a' | b'A') => Some(false),
+        _ => None,
+    };
+    (hour, sep, minute, pm)
+}
+
+/// True when `s` opens with a month name (`Jan`, `march`, `Sept`…), for cheap checks.
+pub fn starts_with_month(s: &str) -> bool {
+    const M: [&[u8; 3]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    s.as_bytes()
+        .get(..3)
+        .is_some_and(|h| M.iter().any(|m| h.eq_ignore_ascii_case(*m)))
+}
+
+/// True when `s` says `noon` or `midnight` (the only times without digits).
+pub fn mentions_noon(s: &str) -> bool {
+    NOON_RE.is_match(s)
+}
+
+/// ASCII case-insensitive substring test, without allocating.
+pub fn contains_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// A zone starting at `pos` (after spaces, `(` and `[`), as written.
+pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
+    let rest = line.get(pos..)?;
+    let skip = rest.len()
+        - rest
+            .trim_start_matches([' ', '\t', '(', '[', '*', '_'])
+            .len();
+    let at = pos + skip;
+    // Every zone starts with a letter or a sign.
+    if !line[at..].starts_with(|c: char| c.is_alphabetic() || matches!(c, '+' | '-' | '−')) {
+        return None;
+    }
+    // Zones are short: look no further than this, so each time costs O(1).
+    let rest = super::window::head(&line[at..], 64);
+    if let Some(m) = ZONE_RE.find(rest) {
+        if m.start() == 0 {
+            if let Some(zone) = parse_written(m.as_str()) {
+                let tok = ZoneTok {
+                    start: at,
+                    end: at + m.end(),
+                    zone,
+                };
+                return Some(abbreviation_after(line, tok));
+            }
+        }
+    }
+    let m = ZONE_AFTER_TIME_RE.find(rest)?;
+    let w = m.as_str();
+    let lower = w.to_ascii_lowercase();
+    if lower.starts_with("local")
+        || lower.contains("same")
+        || lower.contains("the ")
+        || lower.contains("this")
+        || lower.contains("that")
+    {
+        return None;
+    }
+    let zone = parse_written(w).unwrap_or(Zone {
+        written: w.to_string(),
+        offset_minutes: None,
+        iana: None,
+        ambiguous: true,
+    });
+    // `Z` only counts glued to the time.
+    if w == "Z" && skip > 0 {
+        return None;
+    }
+    Some(abbreviation_after(
+        line,
+        ZoneTok {
+            start: at,
+            end: at + w.len(),
+            zone,
+        },
+    ))
+}
+
+/// `Central African Time (CAT)`: the abbreviation in brackets is the zone as written.
+fn abbreviation_after(line: &str, tok: ZoneTok) -> ZoneTok {
+    let w = &tok.zone.written;
+    if !w.contains(' ') && !w.starts_with(['+', '-', '−']) {
+        return tok;
+    }
+    let rest = super::window::head(&line[tok.end..], 24);
+    let inner = rest
+        .trim_start()
+        .strip_prefix('(')
+        .and_then(|r| r.split_once(')'));
+    if let Some((abbr, _)) = inner {
+        let abbr = abbr.trim();
+        if let Some(zone) = parse_written(abbr)
+            .filter(|_| abbr.len() <= 5 && abbr.chars().all(|c| c.is_ascii_uppercase()))
+        {
+            let end = tok.end + rest.find(')').map_or(0, |i| i + 1);
+            return ZoneTok {
+                start: tok.start,
+                end,
+                zone,
+            };
+        }
+    }
+    tok
+}
+
+/// Every zone named in `line` (abbreviations in capitals, offsets, region and IANA names).
+pub fn zones(line: &str) -> Vec<ZoneTok> {
+    ZONE_RE
+        .find_iter(line)
+        .filter_map(|m| {
+            let zone = parse_written(m.as_str())?;
+            Some(ZoneTok {
+                start: m.start(),
+                end: m.end(),
+                zone,
+            })
+        })
+        .collect()
+}
+
+fn parse_written(w: &str) -> Option<Zone> {
+    let w = w.trim();
+    if let Some(z) = parse_zone(w) {
+        return Some(Zone {
+            written: w.to_string(),
+            ..z
+        });
+    }
+    if w.split_whitespace().count() >= 2 && w.to_ascii_lowercase().ends_with("time") {
+        return Some(Zone {
+            written: w.to_string(),
+            offset_minutes: None,
+            iana: None,
+            ambiguous: true,
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn accepted_dates() {
+        let known: &[(&str, Date)] = &[
+            ("On March 1, 2023 the API failed", date(2023, 3, 1)),
+            ("Monday, March 1, 2023", date(2023, 3, 1)),
+            ("Mar 1st, 2023 at noon", date(2023, 3, 1)),
+            ("since 1 March 2023", date(2023, 3, 1)),
+            ("on the 31st of January, 2023", date(2023, 1, 31)),
+            ("Tuesday 8th may, 2023", date(2023, 5, 8)),
+            ("Outage window 2023-03-01 10:00", date(2023, 3, 1)),
+            ("2019-1-17", date(2019, 1, 17)),
+            ("at 2023-03-01T10:00:00Z", date(2023, 3, 1)),
+            ("Start: 15/10/2023", date(2023, 10, 15)),
+            ("Start: 10/15/2023", date(2023, 10, 15)),
+            ("Start: 03, 14, 2024, 9 AM", date(2024, 3, 14)),
+            ("Date: 06/May/2022", date(2022, 5, 6)),
+            ("powered off on 15Sep94", date(1994, 9, 15)),
+            ("May 10-11, 2022: the long night", date(2022, 5, 10)),
+            ("Sept 3 2021", date(2021, 9, 3)),
+            ("date: Tue Nov 26 07:14:59 PST 2013", date(2013, 11, 26)),
+        ];
+        for (text, want) in known {
+            let d = dates(text);
+            assert_eq!(
+                d.first().map(|d| d.value),
+                Some(DateVal::Known(*want)),
+                "{text}"
+            );
+        }
+        let amb = dates("the 04/05/2023 release");
+        assert_eq!(
+            amb[0].value,
+            DateVal::Ambiguous(date(2023, 5, 4), date(2023, 4, 5))
+        );
+        assert_eq!(
+            dates("on Saturday, March 4 we")[0].value,
+            DateVal::NoYear(3, 4)
+        );
+        assert!(dates("version 1.2.3 and 99.95%").is_empty());
+        assert!(dates("31/31/2023").is_empty());
+    }
+
+    #[test]
+    fn accepted_times() {
+        let cases: &[(&str, Option<(i8, i8)>)] = &[
+            ("at 14:00 UTC", Some((14, 0))),
+            ("at 2:00 PM", Some((14, 0))),
+            ("at 2:00pm", Some((14, 0))),
+            ("from 3 a.m", Some((3, 0))),
+            ("around 10am", Some((10, 0))),
+            ("12:00 AM", Some((0, 0))),
+            ("12:30 PM", Some((12, 30))),
+            ("24:00", Some((0, 0))),
+            ("13:00PM", Some((13, 0))),
+            ("08:00:15", Some((8, 0))),
+            ("**08.45 UTC**", Some((8, 45))),
+            ("vers 15h45", Some((15, 45))),
+            ("shortly after noon", Some((12, 0))),
+            ("2023-03-01T10:00:00Z", Some((10, 0))),
+            ("1.5 hours", None),
+            ("2h30m", None),
+            ("99.95%", None),
+            ("version 1.10", None),
+            ("room 12", None),
+            ("took 45 minutes", None),
+        ];
+        for (text, want) in cases {
+            let got = times(text).first().map(|t| {
+                let t = t.time();
+                (t.hour(), t.minute())
+            });
+            assert_eq!(got, *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn meridiem_is_shared_across_a_range() {
+        let t = times("from 2:00 to 3:30 AM");
+        assert_eq!(
+            t[0].with_meridiem_of(&t[1], true).time(),
+            jiff::civil::time(2, 0, 0, 0)
+        );
+        let t = times("from 11:00 to 1:00 PM");
+        assert_eq!(
+            t[0].with_meridiem_of(&t[1], true).time(),
+            jiff::civil::time(11, 0, 0, 0)
+        );
+        let t = times("from 12:02 to 12:20 AM");
+        assert_eq!(
+            t[0].with_meridiem_of(&t[1], true).time(),
+            jiff::civil::time(0, 2, 0, 0)
+        );
+    }
+
+    #[test]
+    fn zones_as_written() {
+        let cases: &[(&str, &str)] = &[
+            ("10:00 AM (PST)", "PST"),
+            ("14:00 GMT + 1", "GMT + 1"),
+            ("10am UTC-5", "UTC-5"),
+            ("13:07:00+00:00", "+00:00"),
+            ("06:00 AM (GMT+03:00)", "GMT+03:00"),
+            ("2:00 PM Eastern Standard Time", "Eastern Standard Time"),
+            ("07:55 PM West saudi arabia Time.", "West saudi arabia Time"),
+            ("11:45 AM West African Time", "West African Time"),
+            ("9:00 Europe/Paris", "Europe/Paris"),
+        ];
+        for (text, want) in cases {
+            let t = times(text);
+            let z = zone_after(text, t[0].end).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(z.zone.written, *want, "{text}");
+        }
+        assert!(zone_after("10:00 local time", 5).is_none());
+        assert!(zone_after("10:00 and then", 5).is_none());
+        assert_eq!(zones("All times are in UTC.")[0].zone.written, "UTC");
+        assert!(zones("the cat sat on est").is_empty());
+    }
+}
