@@ -5,5 +5,6 @@ mod authoring;
 mod build;
 mod cli;
 mod feeds;
+mod reports;
 mod serve;
 mod support;
