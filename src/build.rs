@@ -29,6 +29,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include drafts.
     pub drafts: bool,
+    /// Treat warnings as errors (also `strict = true` in site.toml).
+    pub strict: bool,
 }
 
 /// The site loaded and rendered in memory.
@@ -59,6 +61,20 @@ pub struct Report {
 #[derive(Debug)]
 pub struct Failure {
     pub diagnostics: Vec<Diagnostic>,
+    /// Postmortems that were fine and would have become pages (for the "nothing lost"
+    /// accounting: files = pages + drafts + files named in errors).
+    pub pages_ok: usize,
+    pub drafts_skipped: usize,
+}
+
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(diagnostics: Vec<Diagnostic>) -> Failure {
+        Failure {
+            diagnostics,
+            pages_ok: 0,
+            drafts_skipped: 0,
+        }
+    }
 }
 
 impl Failure {
@@ -259,34 +275,30 @@ pub fn load(opts: &BuildOptions) -> Result<Site, Failure> {
 
 /// `load`, reusing the per-file results in `cache` and updating it.
 pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure> {
-    let mut config = Config::load(&opts.root).map_err(|d| Failure { diagnostics: d })?;
+    let mut config = Config::load(&opts.root).map_err(Failure::from)?;
     if let Some(u) = &opts.base_url {
         config.base_url = u.clone();
     }
-    let site_zone = zone::site_zone(&config.timezone).ok_or_else(|| Failure {
-        diagnostics: vec![Diagnostic::error(
+    let site_zone = zone::site_zone(&config.timezone).ok_or_else(|| {
+        Failure::from(vec![Diagnostic::error(
             "site.toml",
             0,
             format!("unknown timezone `{}`", config.timezone),
-        )],
+        )])
     })?;
     let content_dir = opts.root.join(&config.content_dir);
     let output_dir = output_dir(opts, &config);
-    check_output_dir(&opts.root, &content_dir, &output_dir).map_err(|d| Failure {
-        diagnostics: vec![d],
-    })?;
+    check_output_dir(&opts.root, &content_dir, &output_dir).map_err(|d| Failure::from(vec![d]))?;
     if !content_dir.is_dir() {
-        return Err(Failure {
-            diagnostics: vec![Diagnostic::error(
+        return Err(Failure::from(vec![Diagnostic::error(
                 content_dir.display().to_string(),
                 0,
                 "the content folder does not exist",
             )
-            .with_hint("create it and put postmortems (.md, .markdown, .txt) in it, or set `content_dir` in site.toml")],
-        });
+            .with_hint("create it and put postmortems (.md, .markdown, .txt) in it, or set `content_dir` in site.toml")]));
     }
     let mut timer = Timer::new();
-    let theme = Theme::load(&opts.root, &config.theme).map_err(|d| Failure { diagnostics: d })?;
+    let theme = Theme::load(&opts.root, &config.theme).map_err(Failure::from)?;
     timer.lap("config and theme");
 
     let walked = walk::walk(
@@ -330,7 +342,11 @@ pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure
     }
     check_duplicate_slugs(&incidents, &config, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure { diagnostics });
+        return Err(Failure {
+            diagnostics,
+            pages_ok: incidents.len(),
+            drafts_skipped,
+        });
     }
     timer.lap("read, parse, extract, render");
     let (archive, ds) = assemble(incidents, &config.taxonomies);
@@ -338,7 +354,7 @@ pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure
     diagnostics.extend(ds);
     let mut output = pages::render_site(&archive, &theme, &config).map_err(|mut d| {
         d.extend(diagnostics.clone());
-        Failure { diagnostics: d }
+        Failure::from(d)
     })?;
     timer.lap("pages and feeds");
     place_assets(&archive, &walked.assets, &mut output, &mut diagnostics);
@@ -510,18 +526,31 @@ fn normalise(path: &str) -> Option<String> {
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let start = Instant::now();
     let site = load(opts)?;
+    if (opts.strict || site.config.strict) && !site.warnings.is_empty() {
+        let diagnostics = site
+            .warnings
+            .into_iter()
+            .map(|mut d| {
+                d.severity = crate::diagnostic::Severity::Error;
+                d
+            })
+            .collect();
+        return Err(Failure {
+            diagnostics,
+            pages_ok: 0,
+            drafts_skipped: site.drafts_skipped,
+        });
+    }
     let out_dir = output_dir(opts, &site.config);
     let mut timer = Timer::new();
     let written = output::write_atomic(&site.output, &out_dir);
     timer.lap("write");
-    let files_written = written.map_err(|e| Failure {
-        diagnostics: vec![Diagnostic::error(
+    let files_written = written.map_err(|e| Failure::from(vec![Diagnostic::error(
             out_dir.display().to_string(),
             0,
             format!("cannot write the site: {e}"),
         )
-        .with_hint("check that the disk has space and the folder is writable; the previous site was left in place")],
-    })?;
+        .with_hint("check that the disk has space and the folder is writable; the previous site was left in place")]))?;
     Ok(Report {
         postmortems: site.archive.incidents.len(),
         drafts_skipped: site.drafts_skipped,

@@ -79,6 +79,9 @@ pub struct CheckArgs {
     /// Print one JSON object per finding, one per line
     #[arg(long)]
     pub json: bool,
+    /// Treat warnings as errors (exit code 1 when there are any)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +98,9 @@ pub struct BuildArgs {
     /// Include postmortems marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
+    /// Treat warnings as errors (for CI)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

@@ -44,6 +44,8 @@ pub struct Config {
     /// Pass raw HTML in postmortem bodies through unchanged. Off by default: bodies are
     /// sanitised so a `<script>` or `onerror=` never reaches a page.
     pub unsafe_html: bool,
+    /// Treat warnings as errors in `build` and `check` (for CI).
+    pub strict: bool,
     pub highlight: HighlightConfig,
     pub extract: ExtractConfig,
     pub history: HistoryConfig,
@@ -128,6 +130,7 @@ impl Default for Config {
             taxonomies: vec!["tags".into(), "services".into()],
             follow_symlinks: false,
             unsafe_html: false,
+            strict: false,
             highlight: HighlightConfig::default(),
             extract: ExtractConfig::default(),
             history: HistoryConfig::default(),
@@ -167,6 +170,7 @@ const TOP_KEYS: &[&str] = &[
     "taxonomies",
     "follow_symlinks",
     "unsafe_html",
+    "strict",
     "highlight",
     "extract",
     "history",

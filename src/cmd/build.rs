@@ -10,6 +10,7 @@ pub fn run(args: BuildArgs) -> Outcome {
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
+        strict: args.strict,
     };
     match build(&opts) {
         Ok(r) => {

@@ -111,15 +111,21 @@ pub fn run(args: CheckArgs) -> Outcome {
         output: None,
         base_url: None,
         drafts: args.drafts,
+        strict: args.strict,
     };
-    let (all, postmortems) = match load(&opts) {
+    let (mut all, postmortems, strict) = match load(&opts) {
         Ok(site) => {
             let mut all = site.warnings.clone();
             all.extend(findings(&site));
-            (all, site.files)
+            (all, site.files, args.strict || site.config.strict)
         }
-        Err(f) => (f.diagnostics, 0),
+        Err(f) => (f.diagnostics, 0, args.strict),
     };
+    if strict {
+        for d in &mut all {
+            d.severity = Severity::Error;
+        }
+    }
     let errors = all.iter().filter(|d| d.is_error()).count();
     let warnings = all.len() - errors;
     if args.json {

@@ -9,6 +9,7 @@ pub mod duration;
 pub mod front;
 pub mod impact;
 mod prose;
+pub mod sanity;
 pub mod timeline;
 pub mod title;
 pub mod when;
@@ -48,7 +49,7 @@ pub fn extract(doc: &Document, opts: &Options) -> (IncidentMeta, Vec<Diagnostic>
         Some(fm) => front::apply(fm, &doc.shown, &extra_tax, &mut meta, &mut diags),
         None => front::FrontInstants::default(),
     };
-    apply_instants(&mut meta, instants, opts.site_zone);
+    apply_instants(&mut meta, instants, opts.site_zone, &doc.shown, &mut diags);
 
     let all = lines(&doc.body, doc.body_line);
     // Bare `key: value` lines at the top of a file without delimiters (old blog exports).
@@ -69,6 +70,7 @@ pub fn extract(doc: &Document, opts: &Options) -> (IncidentMeta, Vec<Diagnostic>
     if meta.date.is_none() {
         meta.date = date_from_file_name(doc.stem());
     }
+    sanity::check(&mut meta, &doc.shown, &mut diags);
     (meta, diags)
 }
 
@@ -121,7 +123,13 @@ pub fn date_from_file_name(stem: &str) -> Option<Found<Date>> {
 
 /// Fills date, start and end times, zone and duration from front-matter instants, without
 /// overriding facts the front matter gave directly.
-fn apply_instants(meta: &mut IncidentMeta, inst: front::FrontInstants, site_zone: &Zone) {
+fn apply_instants(
+    meta: &mut IncidentMeta,
+    inst: front::FrontInstants,
+    site_zone: &Zone,
+    shown: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     let fallback_zone = meta
         .timezone
         .as_ref()
@@ -170,8 +178,19 @@ fn apply_instants(meta: &mut IncidentMeta, inst: front::FrontInstants, site_zone
     if let (Some(((s, _), _)), Some(((e, _), _))) = (&start, &end) {
         if meta.duration.is_none() {
             let mins = (e.timestamp().as_second() - s.timestamp().as_second()) / 60;
-            if let Some(m) = Minutes::from_signed(mins) {
-                meta.duration = Some(Found::new(m, Source::derived("started_at and resolved_at")));
+            match Minutes::from_signed(mins) {
+                Some(m) => {
+                    meta.duration =
+                        Some(Found::new(m, Source::derived("started_at and resolved_at")))
+                }
+                None => diags.push(
+                    Diagnostic::warning(
+                        shown,
+                        end.as_ref().map_or(0, |(_, l)| *l),
+                        "`resolved_at` is before `started_at`; no duration is derived",
+                    )
+                    .with_hint("check both date-times and their offsets"),
+                ),
             }
         }
     }

@@ -5,7 +5,7 @@
 
 pub mod structure;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -42,7 +42,7 @@ pub fn render(body: &str, kind: Kind, title: Option<&str>, opts: RenderOptions) 
     let source = structure::recognise(body, kind, title);
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
-    let mut ids: HashSet<String> = HashSet::new();
+    let mut ids = Ids::default();
     let mut has_raw_html = false;
 
     let mut heading: Option<(HeadingLevel, Option<CowStr>, Vec<Event>, String)> = None;
@@ -229,15 +229,27 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-fn unique_id(base: String, seen: &mut HashSet<String>) -> String {
+/// Ids already used, and for each base the next suffix to try: a document with thousands of
+/// `## Update` headings stays linear.
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+fn unique_id(base: String, ids: &mut Ids) -> String {
     let base = highlight::escape(&base);
-    if seen.insert(base.clone()) {
+    if ids.used.insert(base.clone()) {
         return base;
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|c| seen.insert(c.clone()))
-        .unwrap_or(base)
+    let n = ids.next.entry(base.clone()).or_insert(1);
+    loop {
+        let candidate = format!("{base}-{n}");
+        *n += 1;
+        if ids.used.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -173,6 +173,7 @@ pub fn run(mut opts: ServeOptions) -> Result<(), String> {
         output: None,
         base_url: Some(format!("http://{addr}/")),
         drafts: opts.drafts,
+        strict: false,
     };
     let served = Arc::new(RwLock::new(Served::default()));
     let mut cache = Cache::default();

@@ -2,6 +2,7 @@
 //! and the output is checked by parsing it (scraper), not by grepping strings.
 
 mod authoring;
+mod bad_input;
 mod build;
 mod cli;
 mod feeds;
