@@ -120,6 +120,14 @@ fn process(
     };
     let (meta, ds) = extract::extract(&doc, &opts);
     diagnostics.extend(ds);
+    // A file with errors is reported as such, draft or not, so it is counted exactly once.
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return FileOutcome {
+            incident: None,
+            diagnostics,
+            draft_skipped: false,
+        };
+    }
     if meta.draft && !drafts {
         return FileOutcome {
             incident: None,
@@ -342,9 +350,18 @@ pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure
     }
     check_duplicate_slugs(&incidents, &config, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
+        let named: BTreeSet<&str> = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.path.as_str())
+            .collect();
+        let pages_ok = incidents
+            .iter()
+            .filter(|i| !named.contains(shown(&config, &i.source).as_str()))
+            .count();
         return Err(Failure {
             diagnostics,
-            pages_ok: incidents.len(),
+            pages_ok,
             drafts_skipped,
         });
     }
