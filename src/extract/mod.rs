@@ -151,9 +151,19 @@ fn apply_instants(
     let start = inst.started_at.and_then(|(s, l)| zoned(s).map(|z| (z, l)));
     let end = inst.resolved_at.and_then(|(s, l)| zoned(s).map(|z| (z, l)));
     if let Some(((z, zone), line)) = &start {
-        if meta.date.is_none() {
-            meta.date = Some(Found::new(z.date(), src(*line, "started_at")));
+        // `started_at` names the incident's day; a `date` after it is the day the
+        // postmortem was published (Hugo's and Jekyll's meaning of `date`), not a conflict.
+        if let Some(d) = meta.date.as_ref().filter(|d| d.value < z.date()) {
+            diags.push(
+                Diagnostic::warning(
+                    shown,
+                    d.source.line().unwrap_or(0),
+                    format!("`date` ({}) is before `started_at` ({}); using `started_at`", d.value, z.date()),
+                )
+                .with_hint("`date` is the day of the incident; remove it or make it agree with `started_at`"),
+            );
         }
+        meta.date = Some(Found::new(z.date(), src(*line, "started_at")));
         meta.start_time = Some(Found::new(z.time(), src(*line, "started_at")));
         if meta.timezone.is_none() {
             if let Some(zone) = zone {
@@ -290,6 +300,23 @@ mod tests {
             "2023-10-15T23:30:00+01:00[+01:00]"
         );
         assert_eq!(w.utc_offset_minutes, Some(60));
+    }
+
+    #[test]
+    fn started_at_names_the_day_and_a_later_date_is_the_publication_date() {
+        let (m, d) = run(
+            "+++\ndate = 2024-01-20\nstarted_at = \"2024-01-11T20:44:00Z\"\n+++\nOn 11 January 2024 the API failed.\n",
+            "a.md",
+        );
+        assert_eq!(m.date.unwrap().value, jiff::civil::date(2024, 1, 11));
+        assert!(d.is_empty(), "{d:?}");
+        let (m, d) = run(
+            "+++\ndate = 2024-01-01\nstarted_at = \"2024-01-11T20:44:00Z\"\n+++\n",
+            "a.md",
+        );
+        assert_eq!(m.date.unwrap().value, jiff::civil::date(2024, 1, 11));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, 2);
     }
 
     #[test]
