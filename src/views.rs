@@ -103,6 +103,8 @@ pub struct PostmortemView {
     pub authors: Vec<String>,
     pub timeline: Vec<TimelineEntry>,
     pub action_items: Vec<ActionItem>,
+    /// Action items not marked done.
+    pub open_actions: usize,
     pub toc: Vec<TocEntry>,
     pub sources: BTreeMap<&'static str, FieldSource>,
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -338,6 +340,7 @@ pub fn postmortem_view(inc: &Incident, record: &Record) -> PostmortemView {
         authors: m.authors.clone(),
         timeline: m.timeline.clone(),
         action_items: m.action_items.clone(),
+        open_actions: m.action_items.iter().filter(|a| !a.done).count(),
         toc: inc.toc.clone(),
         sources,
         extra: m.extra.clone(),

@@ -160,6 +160,12 @@ fn the_action_ledger_counts_open_and_done_items_with_their_age() {
     assert!(texts(&doc, ".lede")[0].starts_with("6 open, 6 done, across 6 postmortems"));
     assert_eq!(texts(&doc, ".action-list li.open").len(), 6);
     assert_eq!(texts(&doc, ".action-list li.done").len(), 6);
+    // Each postmortem page shows its own count, linked to its entry in the ledger.
+    let pm = page(&public, "postmortems/incident-1/index.html");
+    assert_eq!(
+        texts(&pm, ".meta-card a[href=\"../../actions/#a-incident-1\"]"),
+        ["1 open of 2"]
+    );
     let meta = texts(&doc, ".action-group > p");
     assert!(
         meta.iter()
