@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod pages;
 pub mod record;
+pub mod search;
 pub mod stats;
 pub mod theme;
 pub mod views;

@@ -68,6 +68,17 @@ struct StatsPage<'a> {
 }
 
 #[derive(Serialize)]
+struct SearchPage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    count: usize,
+    /// Facets with every value and its count (`[{name, label, values: [{value, count}]}]`).
+    facets: Vec<crate::search::Facet>,
+    /// Folder of the search index, relative to the site root (`pagefind/`).
+    bundle: &'static str,
+}
+
+#[derive(Serialize)]
 struct IncidentsJson<'a> {
     version: u32,
     generator: String,
@@ -237,6 +248,16 @@ pub fn render_site(
             percentile_definition: "nearest rank: the smallest duration with at least p% of the incidents at or below it",
         },
     );
+    render(
+        "search/index.html",
+        "search.html",
+        &SearchPage {
+            base: ctx.base("search", "Search", "search/", "Search the postmortems"),
+            count: cards.len(),
+            facets: crate::search::facets(archive),
+            bundle: crate::search::BUNDLE_DIR,
+        },
+    );
     // The 404 page is served at any depth, so its links go from the base URL's path.
     let mut nf = ctx.base("404", "Page not found", "404.html", "");
     nf.root = base_path(&config.base_url());
@@ -256,6 +277,18 @@ pub fn render_site(
     match crate::highlight::stylesheet(&config.highlight.light, &config.highlight.dark) {
         Ok(css) => out.add("highlight.css", css),
         Err(e) => return Err(vec![Diagnostic::error("site.toml", 0, e)]),
+    }
+    match crate::search::index(archive, &config.language) {
+        Ok(files) => {
+            for (path, bytes) in files {
+                out.add(path, bytes);
+            }
+        }
+        Err(e) => {
+            return Err(vec![Diagnostic::error("search index", 0, e).with_hint(
+                "this is a bug in inquest; please report it with the postmortem that triggers it",
+            )])
+        }
     }
     for (path, payload) in &theme.static_files {
         out.files.insert(path.clone(), payload.clone());

@@ -22,6 +22,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "taxonomy.html",
     "term.html",
     "stats.html",
+    "search.html",
     "404.html",
 ];
 
