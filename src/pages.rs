@@ -126,6 +126,40 @@ pub fn render_site(
         site: &site,
         base_url: config.base_url(),
     };
+    // The search index is built mostly on one thread (Pagefind adds records one at a time):
+    // it runs beside the page rendering instead of after it.
+    std::thread::scope(|scope| {
+        let search = scope.spawn(|| crate::search::index(archive, &config.language));
+        let pages = render_pages(archive, theme, config, &ctx);
+        let search = search
+            .join()
+            .unwrap_or_else(|_| Err("the search indexer panicked".into()));
+        let mut out = pages?;
+        match search {
+            Ok(files) => {
+                for (path, bytes) in files {
+                    out.add(path, bytes);
+                }
+            }
+            Err(e) => {
+                return Err(vec![Diagnostic::error("search index", 0, e).with_hint(
+                "this is a bug in inquest; please report it with the postmortem that triggers it",
+            )])
+            }
+        }
+        out.add("sitemap.xml", sitemap(&out, archive, &config.base_url()));
+        Ok(out)
+    })
+}
+
+/// Every page and file but the search index and the sitemap.
+fn render_pages(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+    ctx: &Ctx<'_>,
+) -> Result<SiteOutput, Vec<Diagnostic>> {
+    let site = ctx.site;
     let mut out = SiteOutput::default();
     let mut errors = Vec::new();
     let cards: Vec<Card> = archive.incidents.par_iter().map(views::card).collect();
@@ -278,22 +312,9 @@ pub fn render_site(
         Ok(css) => out.add("highlight.css", css),
         Err(e) => return Err(vec![Diagnostic::error("site.toml", 0, e)]),
     }
-    match crate::search::index(archive, &config.language) {
-        Ok(files) => {
-            for (path, bytes) in files {
-                out.add(path, bytes);
-            }
-        }
-        Err(e) => {
-            return Err(vec![Diagnostic::error("search index", 0, e).with_hint(
-                "this is a bug in inquest; please report it with the postmortem that triggers it",
-            )])
-        }
-    }
     for (path, payload) in &theme.static_files {
         out.files.insert(path.clone(), payload.clone());
     }
-    out.add("sitemap.xml", sitemap(&out, archive, &config.base_url()));
     Ok(out)
 }
 
