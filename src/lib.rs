@@ -21,6 +21,7 @@ pub mod model;
 pub mod output;
 pub mod pages;
 pub mod record;
+pub mod search;
 pub mod serve;
 pub mod stats;
 pub mod theme;

@@ -24,6 +24,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "stats.html",
     "history.html",
     "actions.html",
+    "search.html",
     "404.html",
 ];
 

@@ -36,7 +36,7 @@ pub struct TaxonomyLink {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PageInfo {
-    /// `index`, `postmortem`, `taxonomy`, `term`, `stats`, `404`.
+    /// `index`, `postmortem`, `taxonomy`, `term`, `stats`, `search`, `404`.
     pub kind: &'static str,
     pub title: String,
     /// Path relative to the site root (`postmortems/db/`).

@@ -62,6 +62,17 @@ struct TermPage<'a> {
 }
 
 #[derive(Serialize)]
+struct SearchPage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    count: usize,
+    /// Facets with every value and its count (`[{name, label, values: [{value, count}]}]`).
+    facets: Vec<crate::search::Facet>,
+    /// Folder of the search index, relative to the site root (`pagefind/`).
+    bundle: &'static str,
+}
+
+#[derive(Serialize)]
 struct IncidentsJson<'a> {
     version: u32,
     generator: String,
@@ -126,6 +137,39 @@ pub fn render_site(
         site: &site,
         base_url: config.base_url(),
     };
+    // The search index is built mostly on one thread (Pagefind adds records one at a time):
+    // it runs beside the page rendering instead of after it.
+    std::thread::scope(|scope| {
+        let search = scope.spawn(|| crate::search::index(archive, &config.language));
+        let pages = render_pages(archive, theme, config, &ctx);
+        let search = search
+            .join()
+            .unwrap_or_else(|_| Err("the search indexer panicked".into()));
+        let mut out = pages?;
+        match search {
+            Ok(files) => {
+                for (path, bytes) in files {
+                    out.add(path, bytes);
+                }
+            }
+            Err(e) => return Err(vec![Diagnostic::error("search index", 0, e).with_hint(
+                "this is a bug in inquest; please report it with the postmortem that triggers it",
+            )]),
+        }
+        let sitemap = sitemap(&out, archive, &config.base_url());
+        out.add("sitemap.xml", sitemap);
+        Ok(out)
+    })
+}
+
+/// Every page and file but the search index and the sitemap.
+fn render_pages(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+    ctx: &Ctx<'_>,
+) -> Result<SiteOutput, Vec<Diagnostic>> {
+    let site = ctx.site;
     let mut r = Renderer {
         theme,
         out: SiteOutput::default(),
@@ -250,11 +294,21 @@ pub fn render_site(
     }
 
     lap("home and taxonomies");
-    reports::render(&mut r, &ctx, archive, config, &cards, end);
+    reports::render(&mut r, ctx, archive, config, &cards, end);
     lap("reports");
     syndication::render(&mut r.out, archive, config, &cards);
     lap("feeds");
 
+    r.page(
+        "search/index.html",
+        "search.html",
+        &SearchPage {
+            base: ctx.base("search", "Search", "search/", "Search the postmortems"),
+            count: cards.len(),
+            facets: crate::search::facets(archive),
+            bundle: crate::search::BUNDLE_DIR,
+        },
+    );
     // The 404 page is served at any depth, so its links go from the base URL's path.
     let mut nf = ctx.base("404", "Page not found", "404.html", "");
     nf.root = base_path(&config.base_url());
@@ -281,8 +335,6 @@ pub fn render_site(
     for (path, payload) in &theme.static_files {
         out.files.insert(path.clone(), payload.clone());
     }
-    let sitemap = sitemap(&out, archive, &config.base_url());
-    out.add("sitemap.xml", sitemap);
     Ok(out)
 }
 

@@ -3,9 +3,11 @@
 
 mod authoring;
 mod bad_input;
+mod browser;
 mod build;
 mod cli;
 mod feeds;
 mod reports;
+mod search;
 mod serve;
 mod support;

@@ -1,0 +1,546 @@
+//! Browser tests: the sample archive is built, served from 127.0.0.1 under a sub-path by a
+//! small static server in this file, and driven in headless Chromium over WebDriver
+//! (chromedriver). They need `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian's
+//! `chromium` and `chromium-driver`), so `cargo test` skips them; run them with
+//! `cargo test -- --ignored` (README, "Search"). `.ci/run` installs both and runs them.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+use crate::support::*;
+
+/// The first query may download at most this much (issue 5: 300 KB compressed at 10,000
+/// postmortems; the sample archive must stay well under it).
+const FIRST_QUERY_BUDGET: u64 = 300 * 1024;
+/// Served under a sub-path, as on an internal host: every URL must be relative.
+const PREFIX: &str = "/status/";
+
+/// A static file server on 127.0.0.1 for one test: serves `dir` under `PREFIX`, gzips text
+/// files for clients that accept it (as any real host would), counts the bytes it sends, and
+/// stops when dropped. It answers at most `MAX_REQUESTS` requests.
+struct Server {
+    port: u16,
+    bytes: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+}
+
+const MAX_REQUESTS: usize = 5_000;
+
+impl Server {
+    fn start(dir: PathBuf) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let bytes = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (b, s) = (bytes.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(MAX_REQUESTS) {
+                if s.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let (dir, b) = (dir.clone(), b.clone());
+                std::thread::spawn(move || {
+                    let _ = handle(stream, &dir, &b);
+                });
+            }
+        });
+        Server { port, bytes, stop }
+    }
+
+    fn url(&self, rel: &str) -> String {
+        format!("http://127.0.0.1:{}{PREFIX}{rel}", self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the accept loop so it sees the flag.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+fn handle(stream: TcpStream, dir: &Path, sent: &AtomicU64) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut stream = stream;
+    // Keep-alive, bounded: Chromium reuses connections.
+    for _ in 0..100 {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line)? == 0 {
+            return Ok(());
+        }
+        let mut gzip_ok = false;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+                break;
+            }
+            let lower = line.to_ascii_lowercase();
+            if lower.starts_with("accept-encoding:") && lower.contains("gzip") {
+                gzip_ok = true;
+            }
+        }
+        let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+        let path = target.split(['?', '#']).next().unwrap_or("/");
+        let file = path
+            .strip_prefix(PREFIX)
+            .filter(|rel| !rel.split('/').any(|p| p == ".."))
+            .map(|rel| {
+                let p = dir.join(rel);
+                if rel.is_empty() || rel.ends_with('/') || p.is_dir() {
+                    p.join("index.html")
+                } else {
+                    p
+                }
+            });
+        let (status, body, ctype, gzipped) = match file
+            .and_then(|f| std::fs::read(&f).ok().map(|b| (f, b)))
+        {
+            Some((f, body)) => {
+                let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+                let ctype = match ext {
+                    "html" => "text/html; charset=utf-8",
+                    "css" => "text/css",
+                    "js" => "text/javascript",
+                    "json" => "application/json",
+                    "svg" => "image/svg+xml",
+                    "xml" => "application/xml",
+                    _ => "application/octet-stream",
+                };
+                // Pagefind's own files are gzip already; text is compressed on the fly.
+                if gzip_ok && ctype != "application/octet-stream" {
+                    let mut enc =
+                        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                    enc.write_all(&body)?;
+                    ("200 OK", enc.finish()?, ctype, true)
+                } else {
+                    ("200 OK", body, ctype, false)
+                }
+            }
+            None => ("404 Not Found", b"not found".to_vec(), "text/plain", false),
+        };
+        let mut head = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n",
+            body.len()
+        );
+        if gzipped {
+            head.push_str("Content-Encoding: gzip\r\n");
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes())?;
+        stream.write_all(&body)?;
+        sent.fetch_add(body.len() as u64, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+/// chromedriver and a WebDriver session in headless Chromium; both end when dropped.
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser() -> Browser {
+    for tool in ["/usr/bin/chromedriver", "/usr/bin/chromium"] {
+        assert!(
+            Path::new(tool).exists(),
+            "{tool} is missing: install Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver)"
+        );
+    }
+    let port = free_port();
+    let mut driver = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            let _ = driver.kill();
+            panic!("chromedriver did not listen on port {port} within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,1100",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+        }),
+    );
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .unwrap_or_else(|e| {
+            let _ = driver.kill();
+            panic!("cannot start a WebDriver session: {e}")
+        });
+    Browser {
+        client,
+        driver,
+        _profile: profile,
+    }
+}
+
+/// Runs `script` (a function body returning a value) until it returns something truthy.
+async fn wait_for(c: &Client, what: &str, script: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let v = c.execute(script, vec![]).await.unwrap();
+        if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
+            return v;
+        }
+        if Instant::now() > deadline {
+            let status = c
+                .execute(
+                    "return document.getElementById('search-status')?.textContent",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            panic!("timed out waiting for {what}; status: {status}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The number of results the status line reports once a search has finished.
+async fn result_count(c: &Client) -> u64 {
+    let text = wait_for(
+        c,
+        "search results",
+        "const t = document.getElementById('search-status').textContent; \
+         return /found/.test(t) ? t : null;",
+    )
+    .await;
+    let text = text.as_str().unwrap();
+    if text.starts_with("No postmortem") {
+        return 0;
+    }
+    text.split_whitespace()
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap()
+}
+
+/// Bytes the page has downloaded so far (bodies as sent, so compressed), by resource.
+async fn downloaded(c: &Client) -> Vec<(String, u64)> {
+    let v = c
+        .execute(
+            "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).map(e => [e.name, e.encodedBodySize]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e[0].as_str().unwrap().to_string(),
+                e[1].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn report(label: &str, entries: &[(String, u64)]) -> u64 {
+    let total: u64 = entries.iter().map(|e| e.1).sum();
+    eprintln!("{label}: {total} bytes in {} requests", entries.len());
+    for (name, size) in entries {
+        let short = name.rsplit_once(PREFIX).map_or(name.as_str(), |(_, r)| r);
+        eprintln!("  {size:>8}  {short}");
+    }
+    total
+}
+
+fn sample_site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &root.join("content"));
+    std::fs::copy(repo.join("site.toml"), root.join("site.toml")).unwrap();
+    let public = build_ok(&root, &[]);
+    (tmp, public)
+}
+
+fn minutes(human: &str) -> u64 {
+    let mut total = 0;
+    let mut n = 0;
+    for tok in human.split_whitespace() {
+        match tok {
+            "d" => total += n * 1440,
+            "h" => total += n * 60,
+            "min" => total += n,
+            num => n = num.parse().unwrap_or(0),
+        }
+    }
+    total
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and chromedriver; run with `cargo test -- --ignored`"]
+async fn browser_search_finds_narrows_sorts_and_shares() {
+    let (_t, public) = sample_site();
+    let server = Server::start(public);
+    let b = browser().await;
+    let c = &b.client;
+
+    // The header form is a plain GET form to search/: type, press Enter, land on the results.
+    c.goto(&server.url("")).await.unwrap();
+    let q = c
+        .find(Locator::Css("header form[role=search] input[name=q]"))
+        .await
+        .unwrap();
+    q.send_keys("DNSSEC\n").await.unwrap();
+    let n = result_count(c).await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!(url.path(), format!("{PREFIX}search/"));
+    assert_eq!(url.query(), Some("q=DNSSEC"));
+    assert!(n >= 1, "DNSSEC finds the resolver postmortem");
+    let titles = c
+        .execute("return [...document.querySelectorAll('#search-list .card-title a')].map(a => [a.textContent, a.getAttribute('href')])", vec![])
+        .await
+        .unwrap();
+    let first = &titles[0];
+    assert!(
+        first[0]
+            .as_str()
+            .unwrap()
+            .contains("DNSSEC signatures expired"),
+        "{titles}"
+    );
+    // Result links are relative and lead to the postmortem's page.
+    let href = first[1].as_str().unwrap();
+    assert!(href.starts_with("../postmortems/"), "{href}");
+    let excerpt = c
+        .execute(
+            "return document.querySelector('#search-list .result-excerpt mark')?.textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        excerpt
+            .as_str()
+            .unwrap_or("")
+            .to_lowercase()
+            .contains("dnssec"),
+        "the excerpt highlights the matched word: {excerpt}"
+    );
+
+    // What the first query downloaded (the search page and everything it loaded).
+    let entries = downloaded(c).await;
+    let total = report("first query (sample archive)", &entries);
+    assert!(
+        total <= FIRST_QUERY_BUDGET,
+        "first query downloaded {total} bytes"
+    );
+    assert!(
+        entries.iter().all(|(n, _)| n.contains(PREFIX)),
+        "nothing is loaded from outside the site: {entries:?}"
+    );
+
+    // A broader query, then a facet narrows it.
+    let input = c.find(Locator::Css("#search-q")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("users\n").await.unwrap();
+    let broad = result_count(c).await;
+    assert!(broad >= 3, "`users` finds several postmortems ({broad})");
+    // Reaching for the facets loads the filter index; counts then follow the results.
+    c.find(Locator::Css("#search-facets select"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let pick = wait_for(
+        c,
+        "facet counts within the results",
+        &format!(
+            "for (const box of document.querySelectorAll('fieldset[data-facet=severity] input')) {{ \
+               const n = Number(box.parentElement.querySelector('.facet-count').textContent); \
+               if (n > 0 && n < {broad}) return [box.value, n]; }} return null;"
+        ),
+    )
+    .await;
+    let (value, count) = (pick[0].as_str().unwrap(), pick[1].as_u64().unwrap());
+    c.find(Locator::Css(&format!(
+        "fieldset[data-facet=severity] input[value=\"{value}\"]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for(
+        c,
+        "the filtered search",
+        "return /filter/.test(document.getElementById('search-status').textContent)",
+    )
+    .await;
+    let narrowed = result_count(c).await;
+    assert_eq!(
+        narrowed, count,
+        "the facet's count is what the list narrows to"
+    );
+    assert!(narrowed < broad);
+    let sevs = c
+        .execute("return [...document.querySelectorAll('#search-list .badge[title=Severity]')].map(b => b.textContent)", vec![])
+        .await
+        .unwrap();
+    assert!(
+        sevs.as_array().unwrap().iter().all(|s| s == value),
+        "every result is {value}: {sevs}"
+    );
+    let url = c.current_url().await.unwrap();
+    assert!(
+        url.query().unwrap().contains(&format!("severity={value}")),
+        "{url}"
+    );
+
+    // Sort by duration, longest first.
+    c.execute(
+        "const s = document.getElementById('search-sort'); s.value = 'duration-desc'; \
+         s.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_for(
+        c,
+        "the sorted URL",
+        "return location.search.includes('sort=duration-desc')",
+    )
+    .await;
+    result_count(c).await;
+    let durations = c
+        .execute("return [...document.querySelectorAll('#search-list .card')].map(c => c.querySelector('.badge.duration')?.textContent.replace('Duration: ', '') ?? '')", vec![])
+        .await
+        .unwrap();
+    let mins: Vec<u64> = durations
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| minutes(d.as_str().unwrap()))
+        .collect();
+    assert!(
+        mins.windows(2).all(|w| w[0] >= w[1]),
+        "longest first: {durations}"
+    );
+
+    // The URL is the search: opening it again restores query, facet, sort and results.
+    let shared = c.current_url().await.unwrap();
+    c.goto("about:blank").await.unwrap();
+    c.goto(shared.as_str()).await.unwrap();
+    assert_eq!(result_count(c).await, narrowed);
+    let state = c
+        .execute(
+            &format!("return [document.getElementById('search-q').value, \
+             document.querySelector('fieldset[data-facet=severity] input[value=\"{value}\"]').checked, \
+             document.getElementById('search-sort').value]"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(state, json!(["users", true, "duration-desc"]));
+
+    if let Some(dir) = std::env::var_os("INQUEST_SCREENSHOT_DIR") {
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(Path::new(&dir).join("search.png"), png).unwrap();
+    }
+    eprintln!(
+        "server sent {} bytes in all",
+        server.bytes.load(Ordering::SeqCst)
+    );
+    b.client.clone().close().await.unwrap();
+}
+
+/// Measures a first query on a large built site: `INQUEST_BENCH_SITE=path/to/public`
+/// (e.g. 10,000 postmortems from `gen_corpus.py`) and `INQUEST_BENCH_QUERY` (default
+/// `database`). Without `INQUEST_BENCH_SITE` it does nothing.
+#[tokio::test]
+#[ignore = "needs Chromium and chromedriver; a measurement, see the README"]
+async fn browser_first_query_bytes_on_a_large_archive() {
+    let Some(site) = std::env::var_os("INQUEST_BENCH_SITE") else {
+        eprintln!("INQUEST_BENCH_SITE is not set: nothing to measure");
+        return;
+    };
+    let query = std::env::var("INQUEST_BENCH_QUERY").unwrap_or_else(|_| "database".into());
+    let server = Server::start(PathBuf::from(site));
+    let b = browser().await;
+    let c = &b.client;
+    let start = Instant::now();
+    c.goto(&server.url(&format!("search/?q={query}")))
+        .await
+        .unwrap();
+    let n = result_count(c).await;
+    eprintln!(
+        "`{query}`: {n} results in {:?} (page load included)",
+        start.elapsed()
+    );
+    let entries = downloaded(c).await;
+    let total = report("first query", &entries);
+    let index: u64 = entries
+        .iter()
+        .filter(|(n, _)| n.contains("/pagefind/"))
+        .map(|e| e.1)
+        .sum();
+    eprintln!("of which pagefind/ (index, wasm, pagefind.js): {index} bytes");
+
+    // A second query only adds the index chunk of its words and its results' fragments.
+    let input = c.find(Locator::Css("#search-q")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("certificate\n").await.unwrap();
+    wait_for(
+        c,
+        "the second query",
+        "return location.search.includes('certificate')",
+    )
+    .await;
+    result_count(c).await;
+    let after = downloaded(c).await;
+    report("second query, new requests", &after[entries.len()..]);
+    assert!(
+        total <= FIRST_QUERY_BUDGET,
+        "first query downloaded {total} bytes"
+    );
+    b.client.clone().close().await.unwrap();
+}
