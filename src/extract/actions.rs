@@ -36,7 +36,10 @@ fn item(text: &str) -> Option<(&str, bool)> {
         return None;
     }
     let c = ITEM_RE.captures(text)?;
-    let rest = &text[c.get(0)?.end() - 1..];
+    // The match ends with the text's first character, which may be several bytes long.
+    let end = c.get(0)?.end();
+    let first_len = text[..end].chars().next_back().map_or(0, char::len_utf8);
+    let rest = &text[end - first_len..];
     let done = c
         .get(1)
         .is_some_and(|m| m.as_str().eq_ignore_ascii_case("x"));
@@ -117,6 +120,7 @@ mod tests {
             ("Tasks to address the issue include:\n•\tPatch the resolver\n1. Review deploys\n", &[("Patch the resolver", false), ("Review deploys", false)]),
             ("### Follow-up\n* **Monitoring:** alert on 5xx rate\n", &[("Monitoring: alert on 5xx rate", false)]),
             ("## Timeline\n- 10:00 paged\n", &[]),
+            ("## Action items\n- évaluer le cache\n", &[("évaluer le cache", false)]),
         ];
         for (text, want) in cases {
             let got: Vec<(String, bool)> = find(&lines(text, 1))
