@@ -88,7 +88,7 @@ static NOT_RESOLVED_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)(?-u:\b)(?:post-?mortem|retrospective|follow-?up|review\s+meeting|not\s+(?:yet\s+)?(?:resolved|restored|fixed))(?-u:\b)").unwrap()
 });
 static ALL_TIMES_RE: LazyLock<Regex> = LazyLock::new(|| {
-    super::re(r"(?i)(?:all\s+times\s+(?:are\s+)?(?:in\s+|listed\s+in\s+)?|times?\s+(?:are\s+)?in\s+|time\s*zone\s*[:=]?\s*|timeline\s*\(|timezone\s+)").unwrap()
+    super::re(r"(?i)(?:all\s+times\s+(?:are\s+)?(?:in\s+|listed\s+in\s+)?|times?\s+(?:are\s+)?in\s+|time\s*zone\s*[:=]?\s*|timeline\s*\(|times?\s*\(|timezone\s+)").unwrap()
 });
 
 /// Every time in `text` with the date and zone written next to it.
