@@ -262,3 +262,52 @@ fn actions_severity_and_tags() {
         "{tags:?}"
     );
 }
+
+#[test]
+fn more_phrasings() {
+    let cases: &[(&str, &str, Facts)] = &[
+        (
+            "webhooks.md",
+            "# Payment webhook failures\n\nThe incident began at 3:45 PM EST and was mitigated at 4:30 PM EST on Tuesday, 12 March 2024.\nAbout 15% of merchants saw failed webhooks.\n",
+            (Some("Payment webhook failures"), Some("2024-03-12"), Some("15:45"), Some("16:30"), Some("EST"), Some(45), Some(15.0), 0),
+        ),
+        (
+            "deploy.md",
+            "# Outage report\n\nOutage window: 2024-02-10 08:00–09:15 UTC. Downtime: 75 minutes.\n\n## Timeline\n* 08:00 — deploy of v2.3.1 starts\n* 08:04 — error rate climbs\n* 09:15 — rollback complete, all green\n",
+            (Some("Outage report"), Some("2024-02-10"), Some("08:00"), Some("09:15"), Some("UTC"), Some(75), None, 3),
+        ),
+        (
+            "login.txt",
+            "POSTMORTEM - LOGIN OUTAGE\nDate: 21/09/2023\nTime: 09:10 - 11:40 WAT\nAffected users: roughly 40%\n",
+            (Some("POSTMORTEM - LOGIN OUTAGE"), Some("2023-09-21"), Some("09:10"), Some("11:40"), Some("WAT"), Some(150), Some(40.0), 0),
+        ),
+        (
+            "api.md",
+            "## Summary\nOur API was unavailable from 23:50 on Friday 5 May 2023 until 00:35 the next day (UTC), lasting 45 minutes.\n",
+            (Some("Summary"), Some("2023-05-05"), Some("23:50"), Some("00:35"), Some("UTC"), Some(45), None, 0),
+        ),
+        (
+            "uploads.md",
+            "# Incident: Image uploads failing\n\n- **Started:** 2024-10-02 14:30 PDT\n- **Resolved:** 2024-10-02 17:00 PDT\n- **Total downtime:** 2h 30m\n- **Customer impact:** 22% of uploads failed\n",
+            (Some("Incident: Image uploads failing"), Some("2024-10-02"), Some("14:30"), Some("17:00"), Some("PDT"), Some(150), Some(22.0), 0),
+        ),
+        (
+            "cache.txt",
+            "Postmortem — cache cluster\nSummary: At 07:40 UTC on 9 Aug 2025 the primary cache node crashed. Service was restored at 08:55 UTC.\nTimeline\n07:40 node crash\n07:42 alerts\n08:55 service restored\n",
+            (Some("Postmortem — cache cluster"), Some("2025-08-09"), Some("07:40"), Some("08:55"), Some("UTC"), Some(75), None, 3),
+        ),
+        (
+            "db.md",
+            "# Database failover\n\nOn Saturday (October 5th, 2024) at 2 a.m. CST the primary database went read-only until 3:20 a.m.\n",
+            (Some("Database failover"), Some("2024-10-05"), Some("02:00"), Some("03:20"), Some("CST"), Some(80), None, 0),
+        ),
+        (
+            "latency.md",
+            "# API latency incident\n\n**Date:** 2023-12-01\n**Time:** 10:00 – 10:45 (Europe/Berlin)\n",
+            (Some("API latency incident"), Some("2023-12-01"), Some("10:00"), Some("10:45"), Some("Europe/Berlin"), Some(45), None, 0),
+        ),
+    ];
+    for (name, text, want) in cases {
+        check(name, text, *want);
+    }
+}

@@ -34,7 +34,7 @@ static PART_RE: LazyLock<Regex> =
 /// Context right before an amount that makes it a statement of the outage's length.
 static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(
-        r"(?i)(?:duration(?:\s*\([a-z]+\))?\s*\**\s*[:=-]\s*\**\s*(?:the\s+outage\s+lasted\s+(?:for\s+)?)?|(?-u:\b)last(?:ed|ing|s)?\s+(?:for\s+)?|(?-u:\b)persisted\s+(?:for\s+)?|(?-u:\b)down\s+for\s+|(?-u:\b)outage\s+(?:of|for)\s+|(?-u:\b)downtime\s+of\s+|(?-u:\b)for\s+(?:a\s+(?:total|period)\s+of\s+)?|(?-u:\b)total\s+of\s+|(?-u:\b)period\s+of\s+|(?-u:\b)unavailable\s+for\s+|(?-u:\b)unusable\s+for\s+|(?-u:\b)after\s+being\s+down\s+for\s+|(?-u:\b)spanning\s+|(?-u:\b)took\s+|\(\s*)(?:a\s+(?:harrowing|whopping|total\s+of|full|solid)\s+)?(?:(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|just\s+under|just\s+over|an?\s+estimated|exactly|precisely)\s*)?$",
+        r"(?i)(?:(?:duration|downtime|time\s+down)(?:\s*\([a-z]+\))?\s*\**\s*[:=-]\s*\**\s*(?:the\s+outage\s+lasted\s+(?:for\s+)?)?|(?-u:\b)last(?:ed|ing|s)?\s+(?:for\s+)?|(?-u:\b)persisted\s+(?:for\s+)?|(?-u:\b)down\s+for\s+|(?-u:\b)outage\s+(?:of|for)\s+|(?-u:\b)downtime\s+of\s+|(?-u:\b)for\s+(?:a\s+(?:total|period)\s+of\s+)?|(?-u:\b)total\s+of\s+|(?-u:\b)period\s+of\s+|(?-u:\b)unavailable\s+for\s+|(?-u:\b)unusable\s+for\s+|(?-u:\b)after\s+being\s+down\s+for\s+|(?-u:\b)spanning\s+|(?-u:\b)took\s+|\(\s*)(?:a\s+(?:harrowing|whopping|total\s+of|full|solid)\s+)?(?:(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|just\s+under|just\s+over|an?\s+estimated|exactly|precisely)\s*)?$",
     )
     .unwrap()
 });

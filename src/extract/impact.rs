@@ -22,7 +22,7 @@ static PERCENT_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)(\d{1,3}(?:\.\d+)?|one\s+hundred|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|ten|fifteen|hundred)\s*(?:%|percent(?-u:\b)|per\s+cent(?-u:\b))").unwrap()
 });
 static NOUN_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    super::re(r"(?i)^\s*(?:\)\s*)?(?:of\s+)?(?:[\w'’-]+\s+){0,4}?(?:users?|customers?|visitors?|clients?|traffic|requests?|user\s*base|accounts?|members?|people|subscribers?|players?|students?|merchants?|buyers?|shoppers?|sessions?|tenants?|sites?|websites?|consumers?|audience)(?-u:\b)").unwrap()
+    super::re(r"(?i)^\s*(?:\)\s*)?(?:of\s+)?(?:[\w'’-]+\s+){0,4}?(?:users?|customers?|visitors?|clients?|traffic|requests?|user\s*base|accounts?|members?|people|subscribers?|players?|students?|merchants?|buyers?|shoppers?|sessions?|tenants?|sites?|websites?|consumers?|audience|uploads?|downloads?|transactions?|payments?|orders?|calls|queries|logins?|checkouts?|deliveries|messages)(?-u:\b)").unwrap()
 });
 static LABEL_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)(?:(?:affected|impacted)\s+(?:users?|customers?|visitors?|clients?)|(?:users?|customers?|visitors?|clients?|traffic|requests?|user\s*base)\s*(?:were\s+)?(?:affected|impacted))\s*\**\s*[:=]?\s*\**\s*(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|an\s+estimated|over|up\s+to)?\s*$").unwrap()

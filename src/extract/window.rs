@@ -67,7 +67,7 @@ static START_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)(?-u:\b)(?:start(?:ed|ing)?|began|begin|outage\s+start)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
 });
 static END_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    super::re(r"(?i)(?-u:\b)(?:end(?:ed)?|outage\s+end)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
+    super::re(r"(?i)(?-u:\b)(?:end(?:ed)?|resolved|recovered|outage\s+end)(?:[\s-]+(?:time|date|at))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
 });
 static START_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)(?:^\W*from(?-u:\b)|(?-u:\b)(?:start(?:ed|ing)|began|beginning|commenc\w*|occurr\w*|since|duration|outage\s+(?:at|on)|encountered|experienced|happened|went\s+down|was\s+down|struck)(?-u:\b))").unwrap()
