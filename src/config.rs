@@ -46,6 +46,53 @@ pub struct Config {
     pub unsafe_html: bool,
     pub highlight: HighlightConfig,
     pub extract: ExtractConfig,
+    pub history: HistoryConfig,
+    pub feeds: FeedsConfig,
+}
+
+/// How days are shaded in the calendar strip and the 12-month calendar.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ShadeBy {
+    /// By the day's total downtime: < 30 min, < 2 h, < 8 h, longer.
+    #[default]
+    Downtime,
+    /// By the day's worst severity.
+    Severity,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct HistoryConfig {
+    pub shade_by: ShadeBy,
+    /// Length of the calendar strip on the home page.
+    pub days: usize,
+    /// Last day shown: `latest` (the newest incident's date, so rebuilds are reproducible),
+    /// `today` (the build date) or a `YYYY-MM-DD` date.
+    pub end: String,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig {
+            shade_by: ShadeBy::Downtime,
+            days: 90,
+            end: "latest".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeedsConfig {
+    /// Entries per feed, newest first; 0 means all.
+    pub limit: usize,
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig { limit: 50 }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -83,6 +130,8 @@ impl Default for Config {
             unsafe_html: false,
             highlight: HighlightConfig::default(),
             extract: ExtractConfig::default(),
+            history: HistoryConfig::default(),
+            feeds: FeedsConfig::default(),
         }
     }
 }
@@ -120,9 +169,13 @@ const TOP_KEYS: &[&str] = &[
     "unsafe_html",
     "highlight",
     "extract",
+    "history",
+    "feeds",
 ];
 const HIGHLIGHT_KEYS: &[&str] = &["light", "dark"];
 const EXTRACT_KEYS: &[&str] = &["services", "auto_tags", "tag_keywords"];
+const HISTORY_KEYS: &[&str] = &["shade_by", "days", "end"];
+const FEEDS_KEYS: &[&str] = &["limit"];
 
 impl Config {
     /// Reads `site.toml` from `root`. Every problem comes back as a diagnostic with its line.
@@ -165,7 +218,12 @@ impl Config {
 
         let mut errors = Vec::new();
         check_keys(&table, TOP_KEYS, None, text, shown, &mut errors);
-        for (section, keys) in [("highlight", HIGHLIGHT_KEYS), ("extract", EXTRACT_KEYS)] {
+        for (section, keys) in [
+            ("highlight", HIGHLIGHT_KEYS),
+            ("extract", EXTRACT_KEYS),
+            ("history", HISTORY_KEYS),
+            ("feeds", FEEDS_KEYS),
+        ] {
             if let Some(toml::Value::Table(t)) = table.get(section) {
                 check_keys(t, keys, Some(section), text, shown, &mut errors);
             }
@@ -216,6 +274,19 @@ impl Config {
                 errors.push(d);
             }
         }
+        if self.history_end().is_err() {
+            errors.push(
+                Diagnostic::error(shown, at("end"), format!("`history.end`: expected `latest`, `today` or a date, but found `{}`", self.history.end))
+                    .with_hint("write `end = \"latest\"` (reproducible), `end = \"today\"` or `end = \"2024-12-31\"`"),
+            );
+        }
+        if self.history.days == 0 || self.history.days > 3660 {
+            errors.push(Diagnostic::error(
+                shown,
+                at("days"),
+                "`history.days` must be between 1 and 3660",
+            ));
+        }
         for tax in &self.taxonomies {
             if crate::model::Slug::from_text(tax).map(|s| s.as_str() == tax) != Some(true) {
                 errors.push(
@@ -244,6 +315,15 @@ impl Config {
             Ok(())
         } else {
             Err(errors)
+        }
+    }
+
+    /// The configured last day of the history views; `None` means the newest incident's date.
+    pub fn history_end(&self) -> Result<Option<jiff::civil::Date>, jiff::Error> {
+        match self.history.end.as_str() {
+            "latest" => Ok(None),
+            "today" => Ok(Some(jiff::Zoned::now().date())),
+            d => d.parse().map(Some),
         }
     }
 

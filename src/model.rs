@@ -234,6 +234,8 @@ pub struct Incident {
     /// Path relative to the content folder, with `/` separators.
     pub source: String,
     pub meta: IncidentMeta,
+    /// The outage window as instants, computed from date, times and zone.
+    pub window: crate::extract::Window,
     pub body_html: String,
     /// The body as plain text (for excerpts, search and word counts).
     pub plain_text: String,

@@ -180,6 +180,12 @@ pub fn apply(
     let mut instants = FrontInstants::default();
     let blog = is_blog(fm);
     for field in &fm.fields {
+        // `summary = ""` or a bare YAML `summary:` means "not filled in yet", not an error.
+        let empty =
+            field.value.is_null() || field.value.as_str().is_some_and(|s| s.trim().is_empty());
+        if empty && KNOWN_KEYS.contains(&field.key.as_str()) {
+            continue;
+        }
         let src = || Source::FrontMatter {
             line: field.line,
             key: field.key.clone(),

@@ -1,0 +1,4 @@
+//! Rebuild when the embedded default theme changes (include_dir cannot tell Cargo itself).
+fn main() {
+    println!("cargo:rerun-if-changed=themes/default");
+}

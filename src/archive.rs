@@ -1,0 +1,142 @@
+//! Assembly: incidents become an `Archive` — sorted newest first, grouped into taxonomy terms,
+//! with prev/next neighbours and duration statistics. Pure and cheap: `serve` recomputes it
+//! from cached incidents after every edit.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Incident, Minutes, Slug};
+use crate::record::{record, Record};
+use crate::stats::{summarise, DurationSummary};
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// Display name (the first spelling met in archive order).
+    pub name: String,
+    pub slug: Slug,
+    /// Indices into `Archive::incidents`, in archive order.
+    pub members: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// `tags`, `services`, or a site-declared name.
+    pub name: String,
+    /// Sorted by name.
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Archive {
+    /// Newest first; undated postmortems last, by title.
+    pub incidents: Vec<Incident>,
+    /// `incidents.json` records, parallel to `incidents`.
+    pub records: Vec<Record>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub durations: DurationSummary,
+}
+
+/// Values of taxonomy `name` for one incident.
+pub fn terms_of<'a>(inc: &'a Incident, name: &str) -> Vec<&'a str> {
+    match name {
+        "tags" => inc.meta.tags.iter().map(|f| f.value.as_str()).collect(),
+        "services" => inc.meta.services.iter().map(|f| f.value.as_str()).collect(),
+        other => inc
+            .meta
+            .extra
+            .get(other)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default(),
+    }
+}
+
+pub fn assemble(mut incidents: Vec<Incident>, taxonomies: &[String]) -> (Archive, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    incidents.sort_by(|a, b| {
+        let key = |i: &Incident| {
+            (
+                i.meta.date.as_ref().map(|d| d.value),
+                i.meta.start_time.as_ref().map(|t| t.value),
+            )
+        };
+        // Dated before undated, newest first; then title and path for a total order.
+        match (key(a), key(b)) {
+            ((Some(_), _), (None, _)) => std::cmp::Ordering::Less,
+            ((None, _), (Some(_), _)) => std::cmp::Ordering::Greater,
+            (ka, kb) => kb.cmp(&ka),
+        }
+        .then_with(|| a.meta.title().cmp(b.meta.title()))
+        .then_with(|| a.source.cmp(&b.source))
+    });
+
+    let mut taxes = Vec::new();
+    for name in taxonomies {
+        let mut by_slug: BTreeMap<Slug, Term> = BTreeMap::new();
+        for (idx, inc) in incidents.iter().enumerate() {
+            for value in terms_of(inc, name) {
+                let Some(slug) = Slug::from_text(value) else {
+                    diags.push(Diagnostic::warning(
+                        inc.source.clone(),
+                        0,
+                        format!("{name} value `{value}` has no letters or digits to make a page name of; left out"),
+                    ));
+                    continue;
+                };
+                let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
+                    name: value.to_string(),
+                    slug,
+                    members: Vec::new(),
+                });
+                if term.members.last() != Some(&idx) {
+                    term.members.push(idx);
+                }
+            }
+        }
+        let mut terms: Vec<Term> = by_slug.into_values().collect();
+        terms.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then(a.slug.cmp(&b.slug))
+        });
+        taxes.push(Taxonomy {
+            name: name.clone(),
+            terms,
+        });
+    }
+
+    let durations = summarise(
+        incidents
+            .iter()
+            .filter_map(|i| i.meta.duration.as_ref().map(|d| d.value)),
+    );
+    let records = incidents
+        .iter()
+        .map(|i| record(&i.meta, &i.window, &i.source, Some(i.slug.as_str())))
+        .collect();
+    (
+        Archive {
+            incidents,
+            records,
+            taxonomies: taxes,
+            durations,
+        },
+        diags,
+    )
+}
+
+impl Archive {
+    /// The longest incidents, longest first.
+    pub fn longest(&self, n: usize) -> Vec<(usize, Minutes)> {
+        let mut v: Vec<(usize, Minutes)> = self
+            .incidents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, inc)| inc.meta.duration.as_ref().map(|d| (i, d.value)))
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(n);
+        v
+    }
+}

@@ -1,0 +1,557 @@
+//! The build pipeline, stage by stage: walk → parse → extract → render → assemble → theme →
+//! write. Per-file work runs in parallel; problems with one file become diagnostics and the
+//! build goes on, so every problem is reported in one run. Any error leaves the previous
+//! output untouched.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::archive::{assemble, Archive};
+use crate::config::Config;
+use crate::content::{self, walk};
+use crate::diagnostic::Diagnostic;
+use crate::extract::{self, zone};
+use crate::markdown::{self, RenderOptions};
+use crate::model::{Incident, Slug, Zone};
+use crate::output::{self, SiteOutput};
+use crate::pages;
+use crate::theme::Theme;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides `output_dir`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// The site loaded and rendered in memory.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub archive: Archive,
+    pub output: SiteOutput,
+    pub drafts_skipped: usize,
+    /// Postmortem files found.
+    pub files: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub struct Report {
+    pub postmortems: usize,
+    pub drafts_skipped: usize,
+    pub terms: usize,
+    pub files_written: usize,
+    pub elapsed: Duration,
+    pub output_dir: PathBuf,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A build that did not produce a site; `diagnostics` holds warnings too.
+#[derive(Debug)]
+pub struct Failure {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Failure {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// The outcome of one postmortem file.
+#[derive(Debug, Clone)]
+struct FileOutcome {
+    incident: Option<Incident>,
+    diagnostics: Vec<Diagnostic>,
+    draft_skipped: bool,
+}
+
+/// Shown path of a content file: `content/2023/x.md`.
+fn shown(config: &Config, rel: &str) -> String {
+    format!("{}/{rel}", config.content_dir.trim_end_matches('/'))
+}
+
+fn process(
+    entry: &walk::Entry,
+    bytes: &[u8],
+    config: &Config,
+    site_zone: &Zone,
+    drafts: bool,
+) -> FileOutcome {
+    let shown = shown(config, &entry.rel);
+    let fail = |d: Diagnostic| FileOutcome {
+        incident: None,
+        diagnostics: vec![d],
+        draft_skipped: false,
+    };
+    let (doc, mut diagnostics) = match content::parse(&entry.rel, &shown, bytes) {
+        Ok(x) => x,
+        Err(d) => return fail(d),
+    };
+    let opts = extract::Options {
+        site_zone,
+        config: &config.extract,
+        taxonomies: &config.taxonomies,
+    };
+    let (meta, ds) = extract::extract(&doc, &opts);
+    diagnostics.extend(ds);
+    if meta.draft && !drafts {
+        return FileOutcome {
+            incident: None,
+            diagnostics,
+            draft_skipped: true,
+        };
+    }
+    let rendered = markdown::render(
+        &doc.body,
+        doc.kind,
+        Some(meta.title()),
+        RenderOptions {
+            unsafe_html: config.unsafe_html,
+        },
+    );
+    let slug = match slug_for(&doc, &meta) {
+        Some(s) => s,
+        None => {
+            diagnostics.push(
+                Diagnostic::error(
+                    &shown,
+                    0,
+                    "cannot make a page name (slug) from this file's name or title",
+                )
+                .with_hint("add `slug = \"short-name\"` to the front matter"),
+            );
+            return FileOutcome {
+                incident: None,
+                diagnostics,
+                draft_skipped: false,
+            };
+        }
+    };
+    if let Some(given) = &meta.slug {
+        if given.value != slug.as_str() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    &shown,
+                    given.source.line().unwrap_or(0),
+                    format!("slug `{}` is not URL-safe; using `{slug}`", given.value),
+                )
+                .with_hint("use lowercase letters, digits and dashes only"),
+            );
+        }
+    }
+    let window = extract::window(&meta, site_zone);
+    FileOutcome {
+        incident: Some(Incident {
+            slug,
+            source: entry.rel.clone(),
+            window,
+            body_html: rendered.html,
+            plain_text: rendered.plain,
+            toc: rendered.toc,
+            attachments: rendered.links,
+            meta,
+        }),
+        diagnostics,
+        draft_skipped: false,
+    }
+}
+
+/// Front matter `slug`, else the file name (for `index.md`/`README.md`, the folder's name),
+/// else the title.
+fn slug_for(doc: &content::Document, meta: &crate::model::IncidentMeta) -> Option<Slug> {
+    if let Some(s) = meta.slug.as_ref().and_then(|s| Slug::from_text(&s.value)) {
+        return Some(s);
+    }
+    let stem = doc.stem();
+    let name = if ["index", "readme", "_index"].contains(&stem.to_ascii_lowercase().as_str()) {
+        doc.dir().rsplit('/').next().unwrap_or("")
+    } else {
+        stem
+    };
+    Slug::from_text(name).or_else(|| Slug::from_text(meta.title()))
+}
+
+/// Per-file results kept between rebuilds (`serve`): a file whose bytes did not change is
+/// not parsed, extracted or rendered again. Everything after assembly is always recomputed.
+#[derive(Debug, Default)]
+pub struct Cache {
+    files: HashMap<String, (u64, FileOutcome)>,
+    /// What the cached results depend on besides the file: the configuration and `--drafts`.
+    key: String,
+    /// Files reused and files processed in the last load.
+    pub reused: usize,
+    pub processed: usize,
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// Reads one file and processes it, or takes the cached result when its bytes are unchanged.
+fn outcome(
+    entry: &walk::Entry,
+    config: &Config,
+    site_zone: &Zone,
+    drafts: bool,
+    cache: &HashMap<String, (u64, FileOutcome)>,
+) -> (u64, FileOutcome, bool) {
+    let bytes = match std::fs::read(&entry.path) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = Diagnostic::error(shown(config, &entry.rel), 0, format!("cannot read: {e}"))
+                .with_hint("check the file's permissions (the build needs read access)");
+            let o = FileOutcome {
+                incident: None,
+                diagnostics: vec![d],
+                draft_skipped: false,
+            };
+            return (0, o, false);
+        }
+    };
+    let h = hash(&bytes);
+    if let Some((old, o)) = cache.get(&entry.rel) {
+        if *old == h {
+            return (h, o.clone(), true);
+        }
+    }
+    (h, process(entry, &bytes, config, site_zone, drafts), false)
+}
+
+/// Stage timings on stderr when `INQUEST_PROFILE` is set (for profiling, not for users).
+struct Timer {
+    on: bool,
+    last: Instant,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("INQUEST_PROFILE").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if self.on {
+            eprintln!("[profile] {what}: {} ms", self.last.elapsed().as_millis());
+        }
+        self.last = Instant::now();
+    }
+}
+
+/// Loads, extracts, renders and assembles the site in memory.
+pub fn load(opts: &BuildOptions) -> Result<Site, Failure> {
+    load_with(opts, &mut Cache::default())
+}
+
+/// `load`, reusing the per-file results in `cache` and updating it.
+pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure> {
+    let mut config = Config::load(&opts.root).map_err(|d| Failure { diagnostics: d })?;
+    if let Some(u) = &opts.base_url {
+        config.base_url = u.clone();
+    }
+    let site_zone = zone::site_zone(&config.timezone).ok_or_else(|| Failure {
+        diagnostics: vec![Diagnostic::error(
+            "site.toml",
+            0,
+            format!("unknown timezone `{}`", config.timezone),
+        )],
+    })?;
+    let content_dir = opts.root.join(&config.content_dir);
+    let output_dir = output_dir(opts, &config);
+    check_output_dir(&opts.root, &content_dir, &output_dir).map_err(|d| Failure {
+        diagnostics: vec![d],
+    })?;
+    if !content_dir.is_dir() {
+        return Err(Failure {
+            diagnostics: vec![Diagnostic::error(
+                content_dir.display().to_string(),
+                0,
+                "the content folder does not exist",
+            )
+            .with_hint("create it and put postmortems (.md, .markdown, .txt) in it, or set `content_dir` in site.toml")],
+        });
+    }
+    let mut timer = Timer::new();
+    let theme = Theme::load(&opts.root, &config.theme).map_err(|d| Failure { diagnostics: d })?;
+    timer.lap("config and theme");
+
+    let walked = walk::walk(
+        &content_dir,
+        config.follow_symlinks,
+        config.content_dir.trim_end_matches('/'),
+    );
+    let mut diagnostics = walked.diagnostics;
+    let key = format!(
+        "{}|{}",
+        serde_json::to_string(&config).unwrap_or_default(),
+        opts.drafts
+    );
+    if cache.key != key {
+        cache.files.clear();
+        cache.key = key;
+    }
+    timer.lap("walk");
+    let results: Vec<(u64, FileOutcome, bool)> = walked
+        .postmortems
+        .par_iter()
+        .map(|e| outcome(e, &config, &site_zone, opts.drafts, &cache.files))
+        .collect();
+    cache.reused = results.iter().filter(|r| r.2).count();
+    cache.processed = results.len() - cache.reused;
+    // Deleted and renamed files leave the cache with their pages.
+    cache.files = walked
+        .postmortems
+        .iter()
+        .zip(&results)
+        .map(|(e, (h, o, _))| (e.rel.clone(), (*h, o.clone())))
+        .collect();
+    let outcomes: Vec<FileOutcome> = results.into_iter().map(|(_, o, _)| o).collect();
+    let files = walked.postmortems.len();
+    let mut incidents = Vec::with_capacity(outcomes.len());
+    let mut drafts_skipped = 0;
+    for o in outcomes {
+        diagnostics.extend(o.diagnostics);
+        drafts_skipped += usize::from(o.draft_skipped);
+        incidents.extend(o.incident);
+    }
+    check_duplicate_slugs(&incidents, &config, &mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Failure { diagnostics });
+    }
+    timer.lap("read, parse, extract, render");
+    let (archive, ds) = assemble(incidents, &config.taxonomies);
+    timer.lap("assemble");
+    diagnostics.extend(ds);
+    let mut output = pages::render_site(&archive, &theme, &config).map_err(|mut d| {
+        d.extend(diagnostics.clone());
+        Failure { diagnostics: d }
+    })?;
+    timer.lap("pages and feeds");
+    place_assets(&archive, &walked.assets, &mut output, &mut diagnostics);
+    Ok(Site {
+        config,
+        archive,
+        output,
+        drafts_skipped,
+        files,
+        warnings: diagnostics,
+    })
+}
+
+fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    opts.output
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&config.output_dir))
+}
+
+/// The output folder is replaced whole, so it must not hold the site's sources.
+fn check_output_dir(root: &Path, content: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Normalise `.` and `..` without touching the disk (the output may not exist yet).
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        out
+    };
+    let (root, content, output) = (abs(root), abs(content), abs(output));
+    let bad = if output == root || root.starts_with(&output) {
+        Some("the output folder would replace the site folder itself")
+    } else if output.starts_with(&content) || content.starts_with(&output) {
+        Some("the output folder overlaps the content folder")
+    } else {
+        None
+    };
+    match bad {
+        Some(why) => Err(Diagnostic::error(
+            output.display().to_string(),
+            0,
+            format!("refusing to build into `{}`: {why}", output.display()),
+        )
+        .with_hint(
+            "use a separate folder such as `public` (`output_dir` in site.toml, or `--output`)",
+        )),
+        None => Ok(()),
+    }
+}
+
+fn check_duplicate_slugs(incidents: &[Incident], config: &Config, diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut sorted: Vec<&Incident> = incidents.iter().collect();
+    sorted.sort_by(|a, b| a.source.cmp(&b.source));
+    for inc in sorted {
+        if let Some(first) = seen.insert(inc.slug.as_str(), &inc.source) {
+            diags.push(
+                Diagnostic::error(
+                    shown(config, &inc.source),
+                    0,
+                    format!(
+                        "page name `{}` is already used by `{}`",
+                        inc.slug,
+                        shown(config, first)
+                    ),
+                )
+                .with_hint(
+                    "give one of them its own `slug = \"…\"` in front matter, or rename the file",
+                ),
+            );
+            seen.insert(inc.slug.as_str(), first);
+        }
+    }
+}
+
+/// Files beside postmortems: a file a postmortem links to is copied next to its page; every
+/// other file keeps its place relative to the content folder.
+fn place_assets(
+    archive: &Archive,
+    assets: &[walk::Entry],
+    out: &mut SiteOutput,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let by_rel: BTreeMap<&str, &walk::Entry> = assets.iter().map(|a| (a.rel.as_str(), a)).collect();
+    let mut used: BTreeSet<&str> = BTreeSet::new();
+    for inc in &archive.incidents {
+        let dir = inc.source.rsplit_once('/').map_or("", |(d, _)| d);
+        for link in &inc.attachments {
+            let link = link.split(['#', '?']).next().unwrap_or("");
+            let decoded = percent_decode(link);
+            let joined = if dir.is_empty() {
+                decoded.clone()
+            } else {
+                format!("{dir}/{decoded}")
+            };
+            let Some(norm) = normalise(&joined) else {
+                continue;
+            };
+            if let Some(asset) = by_rel.get(norm.as_str()) {
+                if output::is_safe_relative(&decoded) {
+                    pages::attach(out, inc.slug.as_str(), &decoded, asset.path.clone());
+                    used.insert(asset.rel.as_str());
+                }
+            }
+        }
+    }
+    for a in assets {
+        if used.contains(a.rel.as_str()) {
+            continue;
+        }
+        if out.files.contains_key(&a.rel) {
+            diags.push(Diagnostic::warning(
+                a.rel.clone(),
+                0,
+                "this file has the same path as a generated page; the generated page wins",
+            ));
+            continue;
+        }
+        out.copy(a.rel.clone(), a.path.clone());
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `a/./b/../c` → `a/c`; `None` when it climbs out of the content folder.
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Builds the site and writes it atomically.
+pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
+    let start = Instant::now();
+    let site = load(opts)?;
+    let out_dir = output_dir(opts, &site.config);
+    let mut timer = Timer::new();
+    let written = output::write_atomic(&site.output, &out_dir);
+    timer.lap("write");
+    let files_written = written.map_err(|e| Failure {
+        diagnostics: vec![Diagnostic::error(
+            out_dir.display().to_string(),
+            0,
+            format!("cannot write the site: {e}"),
+        )
+        .with_hint("check that the disk has space and the folder is writable; the previous site was left in place")],
+    })?;
+    Ok(Report {
+        postmortems: site.archive.incidents.len(),
+        drafts_skipped: site.drafts_skipped,
+        terms: site.archive.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        files_written,
+        elapsed: start.elapsed(),
+        output_dir: out_dir,
+        warnings: site.warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_relative_paths() {
+        assert_eq!(normalise("a/./b/../c.png").as_deref(), Some("a/c.png"));
+        assert_eq!(normalise("../x"), None);
+        assert_eq!(percent_decode("my%20diagram.png"), "my diagram.png");
+    }
+
+    #[test]
+    fn output_inside_content_is_refused() {
+        let root = Path::new("/site");
+        assert!(
+            check_output_dir(root, &root.join("content"), &root.join("content/public")).is_err()
+        );
+        assert!(check_output_dir(root, &root.join("content"), root).is_err());
+        assert!(check_output_dir(root, &root.join("content"), Path::new("/")).is_err());
+        assert!(check_output_dir(root, &root.join("content"), &root.join("public")).is_ok());
+    }
+}

@@ -1,0 +1,350 @@
+//! Archive + theme → `SiteOutput`: every page, feeds, `incidents.json`, `sitemap.xml`, the
+//! highlight stylesheet and static files. Nothing is written here. Reports (statistics,
+//! history, action items) live in `reports`, feeds and calendars in `syndication`.
+
+mod reports;
+mod syndication;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::archive::Archive;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::output::{Payload, SiteOutput};
+use crate::record::VERSION;
+use crate::theme::Theme;
+use crate::views::{self, Base, Card, PageInfo, PostmortemView, SiteView, TermView};
+
+#[derive(Serialize)]
+struct YearGroup {
+    year: String,
+    postmortems: Vec<Card>,
+}
+
+#[derive(Serialize)]
+struct IndexPage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    years: Vec<YearGroup>,
+    count: usize,
+    durations: &'a crate::stats::DurationSummary,
+    strip: reports::Strip,
+}
+
+#[derive(Serialize)]
+struct PostmortemPage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    pm: PostmortemView,
+    body: &'a str,
+    prev: Option<Card>,
+    next: Option<Card>,
+}
+
+#[derive(Serialize)]
+struct TaxonomyPage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    taxonomy: views::TaxonomyLink,
+    terms: Vec<TermView>,
+}
+
+#[derive(Serialize)]
+struct TermPage<'a> {
+    #[serde(flatten)]
+    base: Base<'a>,
+    taxonomy: views::TaxonomyLink,
+    term: TermView,
+    postmortems: Vec<Card>,
+    /// Relative URL of the term's Atom feed.
+    feed: String,
+}
+
+#[derive(Serialize)]
+struct IncidentsJson<'a> {
+    version: u32,
+    generator: String,
+    postmortems: &'a [crate::record::Record],
+}
+
+/// `postmortems/x/` → `../../`.
+fn root_for(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+fn index_path(url: &str) -> String {
+    format!("{url}index.html")
+}
+
+/// What every page view is made from.
+pub(crate) struct Ctx<'a> {
+    site: &'a SiteView,
+    base_url: String,
+}
+
+impl<'a> Ctx<'a> {
+    fn base(&self, kind: &'static str, title: &str, url: &str, description: &str) -> Base<'a> {
+        Base {
+            site: self.site,
+            root: root_for(url),
+            page: PageInfo {
+                kind,
+                title: title.to_string(),
+                url: url.to_string(),
+                permalink: format!("{}{url}", self.base_url),
+                description: description.to_string(),
+            },
+        }
+    }
+}
+
+/// Collects rendered pages and template errors.
+pub(crate) struct Renderer<'a> {
+    theme: &'a Theme,
+    out: SiteOutput,
+    errors: Vec<Diagnostic>,
+}
+
+impl Renderer<'_> {
+    fn page<T: Serialize>(&mut self, path: &str, template: &str, view: &T) {
+        match self.theme.render(template, view) {
+            Ok(html) => self.out.add(path, html),
+            Err(e) => self.errors.push(e),
+        }
+    }
+}
+
+/// Renders the whole site.
+pub fn render_site(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+) -> Result<SiteOutput, Vec<Diagnostic>> {
+    let site = views::site_view(config);
+    let ctx = Ctx {
+        site: &site,
+        base_url: config.base_url(),
+    };
+    let mut r = Renderer {
+        theme,
+        out: SiteOutput::default(),
+        errors: Vec::new(),
+    };
+    let profile = std::env::var_os("INQUEST_PROFILE").is_some();
+    let t = std::time::Instant::now();
+    let lap = |what: &str| {
+        if profile {
+            eprintln!(
+                "[profile]   {what}: {} ms (cumulative)",
+                t.elapsed().as_millis()
+            );
+        }
+    };
+    let cards: Vec<Card> = archive.incidents.par_iter().map(views::card).collect();
+
+    // Postmortem pages, in parallel: they are most of the work.
+    let pages: Vec<Result<(String, String), Diagnostic>> = archive
+        .incidents
+        .par_iter()
+        .enumerate()
+        .map(|(i, inc)| {
+            let card = &cards[i];
+            let view = PostmortemPage {
+                base: ctx.base(
+                    "postmortem",
+                    &card.title,
+                    &card.url,
+                    card.summary.as_deref().unwrap_or(""),
+                ),
+                pm: views::postmortem_view(inc, &archive.records[i]),
+                body: &inc.body_html,
+                // Newest first: "previous" is the older incident.
+                prev: cards.get(i + 1).cloned(),
+                next: i.checked_sub(1).map(|j| cards[j].clone()),
+            };
+            theme
+                .render("postmortem.html", &view)
+                .map(|html| (index_path(&card.url), html))
+        })
+        .collect();
+    for p in pages {
+        match p {
+            Ok((path, html)) => r.out.add(path, html),
+            Err(e) => r.errors.push(e),
+        }
+    }
+
+    lap("postmortem pages");
+    let end = reports::reference_day(archive, config);
+
+    // Home: grouped by year, newest first, with the calendar strip.
+    let mut years: Vec<YearGroup> = Vec::new();
+    for c in &cards {
+        let y = c
+            .year
+            .map_or_else(|| "Undated".to_string(), |y| y.to_string());
+        match years.last_mut() {
+            Some(g) if g.year == y => g.postmortems.push(c.clone()),
+            _ => years.push(YearGroup {
+                year: y,
+                postmortems: vec![c.clone()],
+            }),
+        }
+    }
+    r.page(
+        "index.html",
+        "index.html",
+        &IndexPage {
+            base: ctx.base("index", &config.title, "", &config.description),
+            years,
+            count: cards.len(),
+            durations: &archive.durations,
+            strip: reports::strip(archive, config, end),
+        },
+    );
+
+    for tax in &archive.taxonomies {
+        let link = views::TaxonomyLink {
+            name: tax.name.clone(),
+            title: views::taxonomy_title(&tax.name),
+            url: format!("{}/", tax.name),
+        };
+        let terms: Vec<TermView> = tax
+            .terms
+            .iter()
+            .map(|t| views::term_view(archive, tax, t))
+            .collect();
+        for (term, tv) in tax.terms.iter().zip(&terms) {
+            let title = format!("{}: {}", link.title, term.name);
+            r.page(
+                &index_path(&tv.url),
+                "term.html",
+                &TermPage {
+                    base: ctx.base("term", &title, &tv.url, ""),
+                    taxonomy: link.clone(),
+                    term: tv.clone(),
+                    postmortems: term.members.iter().map(|&i| cards[i].clone()).collect(),
+                    feed: "atom.xml".into(),
+                },
+            );
+            syndication::term_feed(
+                &mut r.out,
+                archive,
+                config,
+                &cards,
+                &title,
+                &tv.url,
+                &term.members,
+            );
+        }
+        r.page(
+            &index_path(&link.url),
+            "taxonomy.html",
+            &TaxonomyPage {
+                base: ctx.base("taxonomy", &link.title, &link.url, ""),
+                taxonomy: link.clone(),
+                terms,
+            },
+        );
+    }
+
+    lap("home and taxonomies");
+    reports::render(&mut r, &ctx, archive, config, &cards, end);
+    lap("reports");
+    syndication::render(&mut r.out, archive, config, &cards);
+    lap("feeds");
+
+    // The 404 page is served at any depth, so its links go from the base URL's path.
+    let mut nf = ctx.base("404", "Page not found", "404.html", "");
+    nf.root = base_path(&config.base_url());
+    r.page("404.html", "404.html", &nf);
+
+    let Renderer {
+        mut out, errors, ..
+    } = r;
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let json = serde_json::to_string_pretty(&IncidentsJson {
+        version: VERSION,
+        generator: site.generator.clone(),
+        postmortems: &archive.records,
+    })
+    .unwrap_or_default();
+    out.add("incidents.json", json);
+    match crate::highlight::stylesheet(&config.highlight.light, &config.highlight.dark) {
+        Ok(css) => out.add("highlight.css", css),
+        Err(e) => return Err(vec![Diagnostic::error("site.toml", 0, e)]),
+    }
+    for (path, payload) in &theme.static_files {
+        out.files.insert(path.clone(), payload.clone());
+    }
+    let sitemap = sitemap(&out, archive, &config.base_url());
+    out.add("sitemap.xml", sitemap);
+    Ok(out)
+}
+
+/// `https://example.com/status/` → `/status/`.
+pub(crate) fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    match after_scheme.find('/') {
+        Some(i) if base_url.contains("://") => after_scheme[i..].to_string(),
+        _ if base_url.starts_with('/') => base_url.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn sitemap(out: &SiteOutput, archive: &Archive, base_url: &str) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let lastmod: std::collections::HashMap<String, String> = archive
+        .incidents
+        .iter()
+        .filter_map(|i| {
+            Some((
+                format!("postmortems/{}/index.html", i.slug),
+                i.meta.date.as_ref()?.value.to_string(),
+            ))
+        })
+        .collect();
+    for path in out.files.keys() {
+        let Some(dir) = path.strip_suffix("index.html") else {
+            continue;
+        };
+        s.push_str("  <url><loc>");
+        s.push_str(&crate::highlight::escape(&format!("{base_url}{dir}")));
+        s.push_str("</loc>");
+        if let Some(d) = lastmod.get(path) {
+            s.push_str("<lastmod>");
+            s.push_str(d);
+            s.push_str("</lastmod>");
+        }
+        s.push_str("</url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// Attachments resolved for the page of `slug`: copies of files beside the postmortem.
+pub fn attach(out: &mut SiteOutput, slug: &str, rel_link: &str, from: std::path::PathBuf) {
+    out.files.insert(
+        format!("postmortems/{slug}/{rel_link}"),
+        Payload::Copy(from),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_and_base_paths() {
+        assert_eq!(root_for(""), "");
+        assert_eq!(root_for("stats/"), "../");
+        assert_eq!(root_for("postmortems/a/"), "../../");
+        assert_eq!(base_path("https://example.com/status/"), "/status/");
+        assert_eq!(base_path("https://example.com/"), "/");
+        assert_eq!(base_path("/"), "/");
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: whole fixture sites are built into temporary folders by the real binary,
+//! and the output is checked by parsing it (scraper), not by grepping strings.
+
+mod authoring;
+mod build;
+mod cli;
+mod feeds;
+mod reports;
+mod serve;
+mod support;

@@ -1,0 +1,253 @@
+//! `inquest serve` started as a real process on a free port, driven over raw HTTP.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(root: &Path) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_inquest"))
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server { child, port };
+    wait_for(
+        || get(port, "/").map(|r| r.0 == 200).unwrap_or(false),
+        "the server to answer",
+    );
+    server
+}
+
+fn wait_for(mut ok: impl FnMut() -> bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// A raw GET, so paths are sent exactly as written (`/../x` included).
+fn get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf)?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok((status, text))
+}
+
+#[test]
+fn serves_pages_with_the_live_script_and_a_404_page() {
+    let (_t, root) = site("basic");
+    let server = start(&root);
+    let (status, body) = get(server.port, "/").unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("/__inquest/live.js"),
+        "the live script is injected"
+    );
+    let (status, body) = get(server.port, "/postmortems/login-errors/").unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("id=\"inquest-panel\""),
+        "the writer's panel is on postmortem pages"
+    );
+    assert!(body.contains("What inquest read from content/2024/login-errors.txt"));
+    let (status, body) = get(server.port, "/no/such/page/").unwrap();
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+    let (status, _) = get(server.port, "/__inquest/live.js").unwrap();
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn traversal_attempts_are_refused() {
+    let (_t, root) = site("basic");
+    std::fs::write(root.parent().unwrap().join("secret.txt"), "top secret").unwrap();
+    let server = start(&root);
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/postmortems/..%2f..%2fsecret.txt",
+        "/%252e%252e/secret.txt",
+    ] {
+        let (status, body) = get(server.port, path).unwrap();
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(!body.contains("top secret"), "{path}");
+    }
+}
+
+#[test]
+fn an_edit_is_served_and_announced_and_a_broken_file_shows_the_overlay() {
+    let (_t, root) = site("basic");
+    let server = start(&root);
+    // Listen for events before editing.
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(events, "GET /__inquest/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut lines = BufReader::new(events).lines();
+    std::thread::sleep(Duration::from_millis(300));
+
+    let file = root.join("content/2024/2024-06-20-db-failover.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "Primary database failover stalled",
+            "Replica promotion stalled",
+        ),
+    )
+    .unwrap();
+    let page = "/postmortems/2024-06-20-db-failover/";
+    wait_for(
+        || {
+            get(server.port, page)
+                .unwrap()
+                .1
+                .contains("Replica promotion stalled")
+        },
+        "the edit to be served",
+    );
+    let saw_reload = lines
+        .by_ref()
+        .take(200)
+        .map_while(Result::ok)
+        .any(|l| l == "event: reload");
+    assert!(saw_reload, "a reload event is sent");
+
+    // A broken file: the overlay payload names it, and the last good page is still served.
+    let bad = root.join("content/2024/broken.md");
+    std::fs::write(&bad, "+++\ntitle = \"unclosed\n+++\n").unwrap();
+    wait_for(
+        || {
+            get(server.port, "/__inquest/state")
+                .unwrap()
+                .1
+                .contains("content/2024/broken.md:2")
+        },
+        "the failure state",
+    );
+    let (status, body) = get(server.port, page).unwrap();
+    assert_eq!(status, 200);
+    assert!(body.contains("Replica promotion stalled"));
+    // Fixing it clears the overlay.
+    std::fs::remove_file(&bad).unwrap();
+    wait_for(
+        || {
+            get(server.port, "/__inquest/state")
+                .unwrap()
+                .1
+                .contains("\"errors\":[]")
+        },
+        "the failure to clear",
+    );
+
+    // Deleting a postmortem removes its page.
+    std::fs::remove_file(&file).unwrap();
+    wait_for(
+        || get(server.port, page).unwrap().0 == 404,
+        "the deleted page to go",
+    );
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let (_t, root) = site("basic");
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = inquest(
+        &[
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("port {port}")) && err.contains("--port"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let (_t, root) = site("basic");
+    let mut server = start(&root);
+    // SAFETY: sending SIGINT to our own child process.
+    unsafe {
+        libc::kill(server.child.id() as i32, libc::SIGINT);
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn build_output_never_carries_the_serve_script() {
+    let (_t, root) = site("basic");
+    let public = build_ok(&root, &[]);
+    for (rel, bytes) in snapshot(&public) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__inquest"),
+            "{rel}"
+        );
+    }
+}
