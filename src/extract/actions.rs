@@ -15,10 +15,12 @@ use super::Line;
 use crate::model::ActionItem;
 
 static SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:#{1,6}\s*)?[*_]*\s*(?:[^\w\s]+\s*)?(?:corrective|preventi?ve|preventative|follow[\s-]?ups?|action\s+items?|actions?\s+(?:taken\s+to\s+prevent|to\s+take)|next\s+steps|to-?dos?|tasks?(?-u:\b)|improvements?|remediation|lessons\s+and\s+actions)").unwrap()
+    super::re(r"(?i)^(?:#{1,6}\s*)?[*_]*\s*(?:[^\w\s]+\s*)?(?:corrective|preventi?ve|preventative|follow[\s-]?ups?|action\s+items?|actions?\s+(?:taken\s+to\s+prevent|to\s+take)|next\s+steps|to-?dos?|tasks?(?-u:\b)|improvements?|remediation|lessons\s+and\s+actions)").unwrap()
 });
 static ITEM_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:[-*+•‣▪◦]|\d{1,3}[.)])\s+(?:\[([ xX])\]\s+)?(.+)$").unwrap()
+    // Only the marker is matched; the item's text is the rest of the line (capturing it
+    // would run the slow capture engine over every character).
+    super::re(r"^\s*(?:[-*+•‣▪◦]|\d{1,3}[.)])\s+(?:\[([ xX])\]\s+)?\S").unwrap()
 });
 
 /// Heading level of a line: 1–6 for `#`, 7 for bold or `Label:` pseudo-headings, 0 if none.
@@ -28,12 +30,20 @@ fn may_be_item(text: &str) -> bool {
         .starts_with(|c: char| c.is_ascii_digit() || "-*+•‣▪◦".contains(c))
 }
 
-fn item(text: &str) -> Option<regex::Captures<'_>> {
-    if may_be_item(text) {
-        ITEM_RE.captures(text)
-    } else {
-        None
+/// A list item: (its text, its task box was ticked).
+fn item(text: &str) -> Option<(&str, bool)> {
+    if !may_be_item(text) {
+        return None;
     }
+    let c = ITEM_RE.captures(text)?;
+    // The match ends with the text's first character, which may be several bytes long.
+    let end = c.get(0)?.end();
+    let first_len = text[..end].chars().next_back().map_or(0, char::len_utf8);
+    let rest = &text[end - first_len..];
+    let done = c
+        .get(1)
+        .is_some_and(|m| m.as_str().eq_ignore_ascii_case("x"));
+    Some((rest.trim_end(), done))
 }
 
 fn heading_level(text: &str) -> u8 {
@@ -81,17 +91,15 @@ pub fn find(lines: &[Line]) -> Vec<ActionItem> {
         if section.is_none() {
             continue;
         }
-        if let Some(c) = item(l.text) {
-            let text: String = c[2].chars().filter(|c| !matches!(c, '*' | '`')).collect();
+        if let Some((rest, done)) = item(l.text) {
+            let text: String = rest.chars().filter(|c| !matches!(c, '*' | '`')).collect();
             let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
             if text.is_empty() {
                 continue;
             }
             out.push(ActionItem {
                 text,
-                done: c
-                    .get(1)
-                    .is_some_and(|m| m.as_str().eq_ignore_ascii_case("x")),
+                done,
                 line: l.no,
             });
         }
@@ -112,6 +120,7 @@ mod tests {
             ("Tasks to address the issue include:\n•\tPatch the resolver\n1. Review deploys\n", &[("Patch the resolver", false), ("Review deploys", false)]),
             ("### Follow-up\n* **Monitoring:** alert on 5xx rate\n", &[("Monitoring: alert on 5xx rate", false)]),
             ("## Timeline\n- 10:00 paged\n", &[]),
+            ("## Action items\n- évaluer le cache\n", &[("évaluer le cache", false)]),
         ];
         for (text, want) in cases {
             let got: Vec<(String, bool)> = find(&lines(text, 1))

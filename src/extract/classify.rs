@@ -18,9 +18,9 @@ use crate::config::ExtractConfig;
 use crate::model::{Found, Source};
 
 static SEV_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)sev(?:erity)?[\s-]?([0-4])(?-u:\b)").unwrap());
+    LazyLock::new(|| super::re(r"(?i)(?-u:\b)sev(?:erity)?[\s-]?([0-4])(?-u:\b)").unwrap());
 static SEV_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s*_#>-]*(?:severity|priority|incident\s+(?:severity|priority|level))\s*[*_]*\s*[:=-]\s*[*_]*\s*(p[0-4]|sev[\s-]?[0-4]|critical|major|minor|high|medium|low)(?-u:\b)").unwrap()
+    super::re(r"(?i)^[\s*_#>-]*(?:severity|priority|incident\s+(?:severity|priority|level))\s*[*_]*\s*[:=-]\s*[*_]*\s*(p[0-4]|sev[\s-]?[0-4]|critical|major|minor|high|medium|low)(?-u:\b)").unwrap()
 });
 
 /// Built-in keyword → tag table; matched case-insensitively as whole words.
@@ -142,9 +142,7 @@ pub fn severity(lines: &[Line], title: &str) -> Option<Found<String>> {
         ));
     }
     for l in lines.iter().filter(|l| !l.code) {
-        let labelled = ["everity", "riority", "EVERITY", "RIORITY"]
-            .iter()
-            .any(|w| l.text.contains(w));
+        let labelled = ["everity", "riority"].iter().any(|w| l.text.contains(w));
         if let Some(c) = labelled.then(|| SEV_LABEL_RE.captures(l.text)).flatten() {
             let v = c[1].to_ascii_uppercase().replace([' ', '-'], "");
             let v = if v.starts_with("SEV") || v.starts_with('P') {

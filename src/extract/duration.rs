@@ -23,36 +23,36 @@ const NUM: &str = r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight
 const UNIT: &str = r"(?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)";
 
 static AMOUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    super::re(&format!(
         r"(?i)(?-u:\b)(?:\d+\s*h(?:ours?|rs?)?\s*\d+\s*m(?:in(?:ute)?s?)?(?-u:\b)|half\s+an\s+hour|{NUM}[\s-]*{UNIT}(?-u:\b)(?:\s*,?\s*(?:and\s+)?{NUM}[\s-]*{UNIT}(?-u:\b))*(?:\s+and\s+a\s+half)?)"
     ))
     .unwrap()
 });
 static PART_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?i)({NUM})[\s-]*({UNIT})")).unwrap());
+    LazyLock::new(|| super::re(&format!(r"(?i)({NUM})[\s-]*({UNIT})")).unwrap());
 
 /// Context right before an amount that makes it a statement of the outage's length.
 static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:duration(?:\s*\([a-z]+\))?\s*\**\s*[:=-]\s*\**\s*(?:the\s+outage\s+lasted\s+(?:for\s+)?)?|(?-u:\b)last(?:ed|ing|s)?\s+(?:for\s+)?|(?-u:\b)persisted\s+(?:for\s+)?|(?-u:\b)down\s+for\s+|(?-u:\b)outage\s+(?:of|for)\s+|(?-u:\b)downtime\s+of\s+|(?-u:\b)for\s+(?:a\s+(?:total|period)\s+of\s+)?|(?-u:\b)total\s+of\s+|(?-u:\b)period\s+of\s+|(?-u:\b)unavailable\s+for\s+|(?-u:\b)unusable\s+for\s+|(?-u:\b)after\s+being\s+down\s+for\s+|(?-u:\b)spanning\s+|(?-u:\b)took\s+|\(\s*)(?:a\s+(?:harrowing|whopping|total\s+of|full|solid)\s+)?(?:(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|just\s+under|just\s+over|an?\s+estimated|exactly|precisely)\s*)?$",
+    super::re(
+        r"(?i)(?:(?:duration|downtime|time\s+down)(?:\s*\([a-z]+\))?\s*\**\s*[:=-]\s*\**\s*(?:the\s+outage\s+lasted\s+(?:for\s+)?)?|(?-u:\b)last(?:ed|ing|s)?\s+(?:for\s+)?|(?-u:\b)persisted\s+(?:for\s+)?|(?-u:\b)down\s+for\s+|(?-u:\b)outage\s+(?:of|for)\s+|(?-u:\b)downtime\s+of\s+|(?-u:\b)for\s+(?:a\s+(?:total|period)\s+of\s+)?|(?-u:\b)total\s+of\s+|(?-u:\b)period\s+of\s+|(?-u:\b)unavailable\s+for\s+|(?-u:\b)unusable\s+for\s+|(?-u:\b)after\s+being\s+down\s+for\s+|(?-u:\b)spanning\s+|(?-u:\b)took\s+|\(\s*)(?:a\s+(?:harrowing|whopping|total\s+of|full|solid)\s+)?(?:(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|just\s+under|just\s+over|an?\s+estimated|exactly|precisely)\s*)?$",
     )
     .unwrap()
 });
 /// Context right after an amount that makes it the outage's length (`2-hour outage`).
 static TRAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:of\s+(?:total\s+|complete\s+|pure\s+)?)?(?:outage|downtime|disruption|interruption|of\s+chaos)(?-u:\b)").unwrap()
+    super::re(r"(?i)^\s*(?:of\s+(?:total\s+|complete\s+|pure\s+)?)?(?:outage|downtime|disruption|interruption|of\s+chaos)(?-u:\b)").unwrap()
 });
 static VAGUE_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?-u:\b)(?:under|less\s+than|more\s+than|over|up\s+to|within|every|each|per|after|before|in|few|several|next|last|first|\d+\s*(?:-|–|to))\s*$)").unwrap()
+    super::re(r"(?i)(?:(?-u:\b)(?:under|less\s+than|more\s+than|over|up\s+to|within|every|each|per|after|before|in|few|several|next|last|first|\d+\s*(?:-|–|to))\s*$)").unwrap()
 });
 static APPROX_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|just\s+under|just\s+over|estimated)\s*$").unwrap()
+    super::re(r"(?i)(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|just\s+under|just\s+over|estimated)\s*$").unwrap()
 });
 static MINUTES_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)duration\s*\(\s*(minutes|mins?|hours|hrs?)\s*\)\s*[*_]*\s*[:=]\s*[*_]*\s*(\d+(?:\.\d+)?)(?-u:\b)").unwrap()
+    super::re(r"(?i)duration\s*\(\s*(minutes|mins?|hours|hrs?)\s*\)\s*[*_]*\s*[:=]\s*[*_]*\s*(\d+(?:\.\d+)?)(?-u:\b)").unwrap()
 });
 static SHORT_UNIT_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\d+(?:\.\d+)?\s*[hms]$").unwrap());
+    LazyLock::new(|| super::re(r"(?i)^\d+(?:\.\d+)?\s*[hms]$").unwrap());
 
 /// Words that make a plain `for N minutes` about the outage.
 const OUTAGE_WORDS: &[&str] = &[
@@ -71,32 +71,28 @@ const OUTAGE_WORDS: &[&str] = &[
     "unusable",
 ];
 
-/// One cheap pass before `AMOUNT_RE`: an amount needs a digit right before `h`/`m`/`s`/`d`,
-/// or a unit word (`hour`, `hr`, `min`, `sec`, `day`).
+/// One cheap pass before `AMOUNT_RE`: an amount needs a unit (`h`, `hour`, `hr`, `min`,
+/// `m`, `sec`, `s`, `day`) that starts a word or follows a digit (`2h`, `45 min`).
 fn may_have_amount(text: &str) -> bool {
     let b = text.as_bytes();
     for i in 0..b.len() {
-        let c = b[i].to_ascii_lowercase();
-        let next = |k: usize| b.get(i + k).map(|x| x.to_ascii_lowercase());
-        match c {
-            b'0'..=b'9' => {
-                let mut j = i + 1;
-                while b.get(j) == Some(&b' ') {
-                    j += 1;
-                }
-                if b.get(j)
-                    .is_some_and(|x| matches!(x.to_ascii_lowercase(), b'h' | b'm' | b's' | b'd'))
-                {
-                    return true;
-                }
-            }
-            b'h' if next(1) == Some(b'o') && next(2) == Some(b'u') || next(1) == Some(b'r') => {
-                return true
-            }
-            b'm' if next(1) == Some(b'i') && next(2) == Some(b'n') => return true,
-            b's' if next(1) == Some(b'e') && next(2) == Some(b'c') => return true,
-            b'd' if next(1) == Some(b'a') && next(2) == Some(b'y') => return true,
-            _ => {}
+        let c = b[i] | 0x20;
+        if !matches!(c, b'h' | b'm' | b's' | b'd') {
+            continue;
+        }
+        let prev = if i == 0 { b' ' } else { b[i - 1] };
+        if prev.is_ascii_alphabetic() {
+            continue;
+        }
+        if prev.is_ascii_digit() && c != b'd' {
+            return true;
+        }
+        let at = |w: &[u8]| {
+            b.get(i..i + w.len())
+                .is_some_and(|x| x.eq_ignore_ascii_case(w))
+        };
+        if at(b"hour") || at(b"hr") || at(b"min") || at(b"sec") || at(b"day") {
+            return true;
         }
     }
     false

@@ -19,38 +19,37 @@ use regex::Regex;
 use super::Line;
 
 static PERCENT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\d{1,3}(?:\.\d+)?|one\s+hundred|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|ten|fifteen|hundred)\s*(?:%|percent(?-u:\b)|per\s+cent(?-u:\b))").unwrap()
+    super::re(r"(?i)(\d{1,3}(?:\.\d+)?|one\s+hundred|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|ten|fifteen|hundred)\s*(?:%|percent(?-u:\b)|per\s+cent(?-u:\b))").unwrap()
 });
 static NOUN_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:\)\s*)?(?:of\s+)?(?:[\w'’-]+\s+){0,4}?(?:users?|customers?|visitors?|clients?|traffic|requests?|user\s*base|accounts?|members?|people|subscribers?|players?|students?|merchants?|buyers?|shoppers?|sessions?|tenants?|sites?|websites?|consumers?|audience)(?-u:\b)").unwrap()
+    super::re(r"(?i)^\s*(?:\)\s*)?(?:of\s+)?(?:[\w'’-]+\s+){0,4}?(?:users?|customers?|visitors?|clients?|traffic|requests?|user\s*base|accounts?|members?|people|subscribers?|players?|students?|merchants?|buyers?|shoppers?|sessions?|tenants?|sites?|websites?|consumers?|audience|uploads?|downloads?|transactions?|payments?|orders?|calls|queries|logins?|checkouts?|deliveries|messages)(?-u:\b)").unwrap()
 });
 static LABEL_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?:affected|impacted)\s+(?:users?|customers?|visitors?|clients?)|(?:users?|customers?|visitors?|clients?|traffic|requests?|user\s*base)\s*(?:were\s+)?(?:affected|impacted))\s*\**\s*[:=]?\s*\**\s*(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|an\s+estimated|over|up\s+to)?\s*$").unwrap()
+    super::re(r"(?i)(?:(?:affected|impacted)\s+(?:users?|customers?|visitors?|clients?)|(?:users?|customers?|visitors?|clients?|traffic|requests?|user\s*base)\s*(?:were\s+)?(?:affected|impacted))\s*\**\s*[:=]?\s*\**\s*(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|an\s+estimated|over|up\s+to)?\s*$").unwrap()
 });
 static NOT_A_SHARE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:of\s+(?:the\s+)?)?(?:error|errors|failure\s+rate|downtime|outage|uptime|availability|negative|decrease|increase|drop|degradation|reduction|rise|growth|latency|cpu|memory|disk|slo|sla|capacity|load|success|impact\s+on|of\s+the\s+time|of\s+capacity|packet)").unwrap()
+    super::re(r"(?i)^\s*(?:of\s+(?:the\s+)?)?(?:error|errors|failure\s+rate|downtime|outage|uptime|availability|negative|decrease|increase|drop|degradation|reduction|rise|growth|latency|cpu|memory|disk|slo|sla|capacity|load|success|impact\s+on|of\s+the\s+time|of\s+capacity|packet)").unwrap()
 });
 static NOT_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:slo|sla|availability|uptime|error\s+rate|cpu|memory|disk|latency|success\s+rate|hit\s+rate)(?-u:\b)[^.;:,]{0,20}$").unwrap()
+    super::re(r"(?i)(?-u:\b)(?:slo|sla|availability|uptime|error\s+rate|cpu|memory|disk|latency|success\s+rate|hit\s+rate)(?-u:\b)[^.;:,]{0,20}$").unwrap()
 });
 /// `A segment of users, constituting around 20%, …`: the noun comes first.
 static NOUN_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:users?|customers?|visitors?|clients?|user\s*base|shoppers?|buyers?|subscribers?|members?|players?|students?|accounts?)(?-u:\b)[^.%;:]{0,40}$")
+    super::re(r"(?i)(?-u:\b)(?:users?|customers?|visitors?|clients?|user\s*base|shoppers?|buyers?|subscribers?|members?|players?|students?|accounts?)(?-u:\b)[^.%;:]{0,40}$")
         .unwrap()
 });
 static CLAUSE_END_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:[,.)]|$|of\s+(?:them|those)(?-u:\b)|(?:were|was|experienced|affected|impacted|could|had|saw)(?-u:\b))").unwrap()
+    super::re(r"(?i)^\s*(?:[,.)]|$|of\s+(?:them|those)(?-u:\b)|(?:were|was|experienced|affected|impacted|could|had|saw)(?-u:\b))").unwrap()
 });
 /// `100% of traffic back online` is a recovery, not an impact.
 static RECOVERY_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    super::re(
         r"(?i)(?-u:\b)(?:back\s+online|back\s+up|restored|recovered|returned|back\s+to\s+normal)(?-u:\b)",
     )
     .unwrap()
 });
-static PERCENT_WORD_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)per\s?cent").unwrap());
 static COUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\d{1,3}(?:,\d{3})+|\d+)\s+(?:unique\s+|active\s+|registered\s+|paying\s+)?(?:users|customers|visitors|clients|accounts|subscribers)(?-u:\b)").unwrap()
+    super::re(r"(?i)(\d{1,3}(?:,\d{3})+|\d+)\s+(?:unique\s+|active\s+|registered\s+|paying\s+)?(?:users|customers|visitors|clients|accounts|subscribers)(?-u:\b)").unwrap()
 });
 
 /// The impact facts found, each with its line.
@@ -65,7 +64,8 @@ pub fn find(lines: &[Line]) -> Impact {
     let mut out = Impact::default();
     for line in lines.iter().filter(|l| !l.code) {
         let text = line.text;
-        let maybe_percent = text.contains('%') || PERCENT_WORD_RE.is_match(text);
+        let maybe_percent = out.percent.is_none()
+            && (text.contains('%') || (text.contains("cent") || text.contains("CENT")));
         if out.percent.is_none() && maybe_percent {
             for c in PERCENT_RE.captures_iter(text) {
                 let m = c.get(0).unwrap();
@@ -99,9 +99,11 @@ pub fn find(lines: &[Line]) -> Impact {
                 break;
             }
         }
-        let names_people = ["sers", "ustomer", "isitor", "lient", "ccount", "ubscriber"]
-            .iter()
-            .any(|w| text.contains(w));
+        let names_people = out.users.is_none()
+            && text.bytes().any(|b| b.is_ascii_digit())
+            && ["sers", "ustomer", "isitor", "lient", "ccount", "ubscriber"]
+                .iter()
+                .any(|w| text.contains(w));
         if out.users.is_none() && names_people && text.bytes().any(|b| b.is_ascii_digit()) {
             if let Some(c) = COUNT_RE.captures(text) {
                 let lower = text.to_ascii_lowercase();

@@ -248,6 +248,20 @@ pub fn window(meta: &IncidentMeta, site_zone: &Zone) -> Window {
     }
 }
 
+/// Compiles one of the extractors' regexes. ASCII mode first (`\s`, `\d`, `\w` and case
+/// folding over ASCII only): the big case-insensitive alternations (dates, amounts, zones)
+/// then stay on the lazy DFA, which is many times faster. Patterns that need Unicode (a
+/// `’` in a class, a negated class that could split a character) fall back to it.
+pub(crate) fn re(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    let build = |unicode: bool| {
+        regex::RegexBuilder::new(pattern)
+            .unicode(unicode)
+            .dfa_size_limit(16 << 20)
+            .build()
+    };
+    build(false).or_else(|_| build(true))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -238,6 +238,24 @@ pub fn fill(
                 .and_then(|p| p.zone.clone().map(|z| (z, p.source.clone())))
         })
         .or_else(|| {
+            // `… until 00:35 the next day (UTC)`: one zone named on the statement's line.
+            let s = st.as_ref()?;
+            let line = lines.iter().find(|l| l.no == s.start.line)?;
+            let zs = when::zones(line.text);
+            let first = zs.first()?;
+            zs.iter()
+                .all(|z| z.zone.written == first.zone.written)
+                .then(|| {
+                    (
+                        first.zone.clone(),
+                        Source::Prose {
+                            line: line.no,
+                            rule: "statement_line_zone",
+                        },
+                    )
+                })
+        })
+        .or_else(|| {
             entries.iter().find_map(|e| {
                 e.zone.clone().map(|z| {
                     (

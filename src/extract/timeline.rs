@@ -55,30 +55,26 @@ impl Entry {
     }
 }
 
-static LIST_MARK_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[-*+•‣▪◦–—]\s+|[-*+•]\t|\d{1,3}[.)]\s+|[a-z][.)]\s+|\[[ xX]\]\s+)").unwrap()
-});
 static PREFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:at|update|around|about|approx\.?|approximately|~)(?-u:\b)\s*:?\s*")
-        .unwrap()
+    super::re(r"(?i)^(?:at|update|around|about|approx\.?|approximately|~)(?-u:\b)\s*:?\s*").unwrap()
 });
 static RANGE_SEP_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:-+|–|—|to|until|till)\s*").unwrap());
+    LazyLock::new(|| super::re(r"(?i)^\s*(?:-+|–|—|to|until|till)\s*").unwrap());
 static PLACEHOLDER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\[\s*(?:start(?:\s+time)?|incident\s+start|t0?)\s*(?:\+\s*(\d+(?:\.\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h))?\s*\]").unwrap()
+    super::re(r"(?i)^\[\s*(?:start(?:\s+time)?|incident\s+start|t0?)\s*(?:\+\s*(\d+(?:\.\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h))?\s*\]").unwrap()
 });
 static RELATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^T\s*(?:\+\s*(\d+(?:\.\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h)?|0)(?-u:\b)")
+    super::re(r"(?i)^T\s*(?:\+\s*(\d+(?:\.\d+)?)\s*(minutes?|mins?|m|hours?|hrs?|h)?|0)(?-u:\b)")
         .unwrap()
 });
 static RUN_TOGETHER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|\s)(\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?)(?:\s*\(?[A-Z]{2,5}\)?)?\s*:\s")
+    super::re(r"(?i)(?:^|\s)(\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?)(?:\s*\(?[A-Z]{2,5}\)?)?\s*:\s")
         .unwrap()
 });
 /// `2:17 PM (GMT) End-time: …`: a summary line, not an event.
 static LABEL_NEXT_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:end|start|finish)(?:[\s-]*(?:time|date))?\s*:").unwrap());
-static BR_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<br\s*/?>").unwrap());
+    LazyLock::new(|| super::re(r"(?i)^(?:end|start|finish)(?:[\s-]*(?:time|date))?\s*:").unwrap());
+static BR_RE: LazyLock<Regex> = LazyLock::new(|| super::re(r"(?i)<br\s*/?>").unwrap());
 
 fn strip_emphasis(s: &str) -> &str {
     s.trim_start_matches(['*', '_', '`', ' ', '\t', '~'])
@@ -98,12 +94,9 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
         .enumerate()
         .filter(|(_, l)| !l.code && Some(l.no) != title_line)
     {
-        let parts: Vec<&str> = if line.text.contains('<') {
-            BR_RE.split(line.text).collect()
-        } else {
-            vec![line.text]
-        };
-        for part in parts {
+        let split = line.text.contains('<').then(|| BR_RE.split(line.text));
+        let whole = split.is_none().then_some(line.text);
+        for part in split.into_iter().flatten().chain(whole) {
             let before = out.len();
             if let Some(mut e) = entry(part, line.no) {
                 if e.text.is_empty() {
@@ -209,11 +202,8 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
         listed = true;
     }
     s = strip_emphasis(s);
-    let first = s.chars().next().unwrap_or(' ');
-    let may_list =
-        first.is_ascii_digit() || first.is_ascii_lowercase() || "-*+•‣▪◦–—[".contains(first);
-    if let Some(m) = may_list.then(|| LIST_MARK_RE.find(s)).flatten() {
-        s = &s[m.end()..];
+    if let Some(n) = list_mark_len(s) {
+        s = &s[n..];
         listed = true;
     }
     s = strip_emphasis(s);
@@ -368,6 +358,36 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
         label,
         text: tidy(rest),
     })
+}
+
+/// Length of a list marker with its trailing white space: `- `, `•\t`, `3. `, `b) `, `[x] `.
+fn list_mark_len(s: &str) -> Option<usize> {
+    let mut chars = s.char_indices();
+    let (_, c) = chars.next()?;
+    let after = |i: usize| {
+        let rest = &s[i..];
+        let n = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        (n > 0).then_some(i + n)
+    };
+    if "-*+•‣▪◦–—".contains(c) {
+        return after(c.len_utf8());
+    }
+    let b = s.as_bytes();
+    if c.is_ascii_digit() {
+        let d = b.iter().take(4).take_while(|x| x.is_ascii_digit()).count();
+        return (d <= 3 && matches!(b.get(d), Some(b'.' | b')')))
+            .then(|| after(d + 1))
+            .flatten();
+    }
+    if c.is_ascii_lowercase() {
+        return matches!(b.get(1), Some(b'.' | b')'))
+            .then(|| after(2))
+            .flatten();
+    }
+    if c == '[' && matches!(b.get(1), Some(b' ' | b'x' | b'X')) && b.get(2) == Some(&b']') {
+        return after(3);
+    }
+    None
 }
 
 fn relative_minutes(n: Option<&str>, unit: Option<&str>) -> Option<i64> {

@@ -26,11 +26,10 @@ use crate::model::Zone;
 
 const MONTH: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
-static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+/// Dates with a month name (run only when a line names a month).
+static MONTH_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let m = MONTH;
     let pats = [
-        // 2023-03-01, 2023/3/1, 2023-03-01T10:00
-        r"(?-u:\b)(?P<iy>\d{4})[-/](?P<im>\d{1,2})[-/](?P<id>\d{1,2})(?:(?-u:\b)|T)".to_string(),
         // Tue Nov 26 07:14:59 PST 2013 (the `date` command)
         format!(
             r"(?-u:\b)(?P<um>{m})\s+(?P<ud>\d{{1,2}})\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+(?:[A-Z]{{2,5}}\s+)?(?P<uy>\d{{4}})(?-u:\b)"
@@ -47,19 +46,27 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
         format!(r"(?-u:\b)(?P<sd>\d{{1,2}})[-/ ](?P<sm>{m})[-/ ](?P<sy>\d{{4}})(?-u:\b)"),
         // 15Sep94
         format!(r"(?-u:\b)(?P<cd>\d{{1,2}})(?P<cm>{m})(?P<cy>\d{{2}}|\d{{4}})(?-u:\b)"),
-        // 15/10/2023, 04-12-2022, 1.4.2022
-        r"(?-u:\b)(?P<na>\d{1,2})(?P<ns>[/.-])(?P<nb>\d{1,2})[/.-](?P<ny>\d{4})(?-u:\b)"
-            .to_string(),
-        // 03, 14, 2024
-        r"(?-u:\b)(?P<ca>\d{1,2}),\s*(?P<cb>\d{1,2}),\s*(?P<cc>\d{4})(?-u:\b)".to_string(),
     ];
-    Regex::new(&format!("(?i){}", pats.join("|"))).unwrap()
+    super::re(&format!("(?i){}", pats.join("|"))).unwrap()
+});
+
+/// All-digit dates (run only when a line has a four-digit run).
+static NUMERIC_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let pats = [
+        // 2023-03-01, 2023/3/1, 2023-03-01T10:00
+        r"(?-u:\b)(?P<iy>\d{4})[-/](?P<im>\d{1,2})[-/](?P<id>\d{1,2})(?:(?-u:\b)|T)",
+        // 15/10/2023, 04-12-2022, 1.4.2022
+        r"(?-u:\b)(?P<na>\d{1,2})(?P<ns>[/.-])(?P<nb>\d{1,2})[/.-](?P<ny>\d{4})(?-u:\b)",
+        // 03, 14, 2024
+        r"(?-u:\b)(?P<ca>\d{1,2}),\s*(?P<cb>\d{1,2}),\s*(?P<cc>\d{4})(?-u:\b)",
+    ];
+    super::re(&pats.join("|")).unwrap()
 });
 
 static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
     // Bare numbers never match (a time needs a separator or AM/PM), so most digits in
     // prose cost nothing; the match is then read by hand (`read_time`), not with captures.
-    Regex::new(r"(?i)\d{1,2}(?:[:.h]\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m(?-u:\b)\.?)?|\s?[ap]\.?\s?m(?-u:\b)\.?)|(?-u:\b)(?:noon|midnight)(?-u:\b)")
+    super::re(r"(?i)\d{1,2}(?:[:.h]\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m(?-u:\b)\.?)?|\s?[ap]\.?\s?m(?-u:\b)\.?)|(?-u:\b)(?:noon|midnight)(?-u:\b)")
         .unwrap()
 });
 
@@ -69,7 +76,7 @@ static ZONE_RE: LazyLock<Regex> = LazyLock::new(|| {
         .map(|(a, _, _)| *a)
         .filter(|a| a.len() >= 3)
         .collect();
-    Regex::new(&format!(
+    super::re(&format!(
         r"(?x)
         (?i:(?-u:\b)(?:utc|gmt)\s*[+\-−]\s*\d{{1,2}}(?::?\d{{2}})?)
         | (?i:(?-u:\b)(?:utc|gmt)(?-u:\b))
@@ -81,11 +88,9 @@ static ZONE_RE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-static NOON_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)noon|midnight").unwrap());
-
 /// A bare offset or a generic `… Time` region name, accepted only right after a clock time.
 static ZONE_AFTER_TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[+\-−]\d{2}:?\d{2}(?-u:\b)|^Z(?-u:\b)|^[A-Z][A-Za-z]+(?:\s+[A-Za-z]+){0,3}\s+(?i:time)(?-u:\b)")
+    super::re(r"^[+\-−]\d{2}:?\d{2}(?-u:\b)|^Z(?-u:\b)|^[A-Z][A-Za-z]+(?:\s+[A-Za-z]+){0,3}\s+(?i:time)(?-u:\b)")
         .unwrap()
 });
 
@@ -202,11 +207,27 @@ fn numeric(a: i32, b: i32, y: i32) -> Option<DateVal> {
 /// Every date in `line`, in order.
 pub fn dates(line: &str) -> Vec<DateTok> {
     let mut out = Vec::new();
-    // Every date form has digits; most prose lines have none.
-    if !line.bytes().any(|b| b.is_ascii_digit()) {
-        return out;
-    }
-    for c in DATE_RE.captures_iter(line) {
+    // Every date form has a four-digit year or a month name; most lines have neither, and
+    // each regex runs only where its kind can be.
+    let (year, month) = date_hints(line.as_bytes());
+    let all_digits = year
+        .then(|| NUMERIC_DATE_RE.captures_iter(line))
+        .into_iter()
+        .flatten();
+    let named = month
+        .then(|| MONTH_DATE_RE.captures_iter(line))
+        .into_iter()
+        .flatten();
+    let mut found: Vec<regex::Captures> = all_digits.chain(named).collect();
+    found.sort_by_key(|c| c.get(0).map_or(0, |m| m.start()));
+    let mut last_end = 0;
+    for c in found {
+        let all = c.get(0).unwrap();
+        // The two kinds may overlap (`Nov 26 … 2013` holds a year): first one wins.
+        if all.start() < last_end {
+            continue;
+        }
+        last_end = all.end();
         let all = c.get(0).unwrap();
         let mut numeric_parts = None;
         let value = if let Some(y) = num(c.name("iy")) {
@@ -293,8 +314,7 @@ pub fn times(line: &str) -> Vec<TimeTok> {
 /// Both token kinds of a line in one go (times never overlap the dates).
 pub fn times_and_dates(line: &str) -> (Vec<TimeTok>, Vec<DateTok>) {
     let mut out = Vec::new();
-    let digits = line.bytes().any(|b| b.is_ascii_digit());
-    if !digits && !NOON_RE.is_match(line) {
+    if !may_have_time(line.as_bytes()) && !mentions_noon(line) {
         return (out, Vec::new());
     }
     out.extend(
@@ -321,9 +341,67 @@ pub fn times_and_dates(line: &str) -> (Vec<TimeTok>, Vec<DateTok>) {
 
 /// The time at the very start of `s`, if any (the caller has ruled out a leading date).
 pub fn time_at_start(s: &str) -> Option<TimeTok> {
-    let h = super::window::head(s, 24);
-    let m = TIME_RE.find(h).filter(|m| m.start() == 0)?;
-    time_tok(s, 0, m.end())
+    time_tok(s, 0, time_prefix_len(s.as_bytes())?)
+}
+
+/// What `TIME_RE` would match at the very start of `b`, read by hand (this runs on every
+/// candidate timeline line, where a regex call costs more than the whole check).
+fn time_prefix_len(b: &[u8]) -> Option<usize> {
+    let word_end = |j: usize| {
+        !b.get(j)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    };
+    for w in [&b"noon"[..], b"midnight"] {
+        if b.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w)) && word_end(w.len()) {
+            return Some(w.len());
+        }
+    }
+    let d = b.iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+    if d == 0 || d > 2 {
+        return None;
+    }
+    let digit = |j: usize| b.get(j).is_some_and(u8::is_ascii_digit);
+    let mut pos = d;
+    let sep = matches!(b.get(d), Some(b':' | b'.' | b'h' | b'H')) && digit(d + 1) && digit(d + 2);
+    if sep {
+        pos = d + 3;
+        if b.get(pos) == Some(&b':') && digit(pos + 1) && digit(pos + 2) {
+            pos += 3;
+        }
+    }
+    // `\s?[ap]\.?\s?m\b\.?`
+    let mut j = pos;
+    if b.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
+        j += 1;
+    }
+    let meridiem = if b
+        .get(j)
+        .is_some_and(|c| matches!(c.to_ascii_lowercase(), b'a' | b'p'))
+    {
+        j += 1;
+        if b.get(j) == Some(&b'.') {
+            j += 1;
+        }
+        if b.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
+            j += 1;
+        }
+        if b.get(j).is_some_and(|c| c.eq_ignore_ascii_case(&b'm')) && word_end(j + 1) {
+            j += 1;
+            if b.get(j) == Some(&b'.') {
+                j += 1;
+            }
+            Some(j)
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+    match (sep, meridiem) {
+        (_, Some(end)) => Some(end),
+        (true, None) => Some(pos),
+        (false, None) => None,
+    }
 }
 
 /// Checks one `TIME_RE` match at `s..e` of `line` and reads it.
@@ -413,6 +491,61 @@ fn read_time(m: &str) -> (u8, Option<u8>, u8, Option<bool>) {
     (hour, sep, minute, pm)
 }
 
+/// Cheap hints before the date regexes: (four digits in a row, a month name starting a
+/// word — after a space, punctuation or digits: `15Sep94`).
+fn date_hints(b: &[u8]) -> (bool, bool) {
+    if !b.iter().any(u8::is_ascii_digit) {
+        return (false, false);
+    }
+    let (mut year, mut month) = (false, false);
+    let mut run = 0;
+    for i in 0..b.len() {
+        if b[i].is_ascii_digit() {
+            run += 1;
+            year |= run == 4;
+            continue;
+        }
+        run = 0;
+        let prev_alpha = i > 0 && b[i - 1].is_ascii_alphabetic();
+        if !month && !prev_alpha && b[i].is_ascii_alphabetic() {
+            let len = b[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            month = word_is_month(&b[i..i + len]);
+        }
+    }
+    (year, month)
+}
+
+/// `Jan`, `january`, `Sept`, `MAY`: a whole word naming a month (`15Sep94` reads `Sep`).
+fn word_is_month(w: &[u8]) -> bool {
+    const NAMES: [&[u8]; 12] = [
+        b"january",
+        b"february",
+        b"march",
+        b"april",
+        b"may",
+        b"june",
+        b"july",
+        b"august",
+        b"september",
+        b"october",
+        b"november",
+        b"december",
+    ];
+    if w.len() < 3 || w.len() > 9 {
+        return false;
+    }
+    NAMES.iter().any(|n| {
+        n[..3].eq_ignore_ascii_case(&w[..3])
+            && (w.len() == 3
+                || (w.len() <= n.len()
+                    && n[..w.len()].eq_ignore_ascii_case(w)
+                    && (w.len() == n.len() || w.len() == 4)))
+    })
+}
+
 /// True when `s` opens with a month name (`Jan`, `march`, `Sept`…), for cheap checks.
 pub fn starts_with_month(s: &str) -> bool {
     const M: [&[u8; 3]; 12] = [
@@ -426,7 +559,48 @@ pub fn starts_with_month(s: &str) -> bool {
 
 /// True when `s` says `noon` or `midnight` (the only times without digits).
 pub fn mentions_noon(s: &str) -> bool {
-    NOON_RE.is_match(s)
+    // Fast substring scans first; the exact check only on the rare hit.
+    if !["oon", "OON", "dnight", "DNIGHT"]
+        .iter()
+        .any(|w| s.contains(w))
+    {
+        return false;
+    }
+    let b = s.as_bytes();
+    (0..b.len()).any(|i| match b[i] | 0x20 {
+        b'n' => b
+            .get(i..i + 4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"noon")),
+        b'm' => b
+            .get(i..i + 8)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"midnight")),
+        _ => false,
+    })
+}
+
+/// A cheap pass before `TIME_RE`: a digit then `:`/`.`/`h` and a digit, or a digit then
+/// `am`/`pm` (`a.m`, ` PM`).
+fn may_have_time(b: &[u8]) -> bool {
+    (0..b.len()).any(|i| {
+        if !b[i].is_ascii_digit() {
+            return false;
+        }
+        match b.get(i + 1) {
+            Some(b':' | b'.' | b'h' | b'H') => b.get(i + 2).is_some_and(u8::is_ascii_digit),
+            _ => {
+                let j = if b.get(i + 1) == Some(&b' ') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                b.get(j)
+                    .is_some_and(|c| matches!(c.to_ascii_lowercase(), b'a' | b'p'))
+                    && b[(j + 1).min(b.len())..(j + 4).min(b.len())]
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(&b'm'))
+            }
+        }
+    })
 }
 
 /// ASCII case-insensitive substring test, without allocating.

@@ -48,47 +48,47 @@ pub struct Statement {
 }
 
 static PRE_DATE_GAP_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,(*_]*(?:(?:at|@|from|-|–|—|t|on)\s*)?[\s,(*_]*(?:(?:approximately|about|around|roughly|approx\.?|~)\s*)?$").unwrap()
+    super::re(r"(?i)^[\s,(*_]*(?:(?:at|@|from|-|–|—|t|on)\s*)?[\s,(*_]*(?:(?:approximately|about|around|roughly|approx\.?|~)\s*)?$").unwrap()
 });
 static POST_DATE_GAP_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    super::re(
         r"(?i)^[\s,)*_]*(?:on\s+)?(?:the\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$",
     )
     .unwrap()
 });
 static CONNECTOR_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,()*_]*(?:(?:to|until|till|through|thru|-+|–|—|→|&)|and(?:\s+(?:was|were|is|then|fully|finally|completely|it|and|fixed|resolved|ended|concluding|concluded|ending|restored|recovered|finished|mitigated|lasted|until|back|up))*(?:\s+(?:at|by|around|on|before))?)[\s,*_]*(?:(?:approximately|about|around|roughly|approx\.?)\s*)?(?:on\s+|at\s+)?[\s,(*_]*$").unwrap()
+    super::re(r"(?i)^[\s,()*_]*(?:(?:to|until|till|through|thru|-+|–|—|→|&)|and(?:\s+(?:was|were|is|then|fully|finally|completely|it|and|fixed|resolved|ended|concluding|concluded|ending|restored|recovered|finished|mitigated|lasted|until|back|up))*(?:\s+(?:at|by|around|on|before))?)[\s,*_]*(?:(?:approximately|about|around|roughly|approx\.?)\s*)?(?:on\s+|at\s+)?[\s,(*_]*$").unwrap()
 });
 /// `… went down … and lasted until Friday, November 18th, at 3:01pm`.
 static UNTIL_GAP_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[^.;!?]{0,120}(?-u:\b)(?:until|till|through)(?-u:\b)[\s,]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[\s,]*(?:at|on)?[\s,]*$").unwrap()
+    super::re(r"(?i)^[^.;!?]{0,120}(?-u:\b)(?:until|till|through)(?-u:\b)[\s,]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[\s,]*(?:at|on)?[\s,]*$").unwrap()
 });
 static START_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:start(?:ed|ing)?|began|begin|outage\s+start)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
+    super::re(r"(?i)(?-u:\b)(?:start(?:ed|ing)?|began|begin|outage\s+start)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
 });
 static END_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:end(?:ed)?|outage\s+end)(?:[\s-]+(?:time|date))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
+    super::re(r"(?i)(?-u:\b)(?:end(?:ed)?|resolved|recovered|outage\s+end)(?:[\s-]+(?:time|date|at))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
 });
 static START_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^\W*from(?-u:\b)|(?-u:\b)(?:start(?:ed|ing)|began|beginning|commenc\w*|occurr\w*|since|duration|outage\s+(?:at|on)|encountered|experienced|happened|went\s+down|was\s+down|struck)(?-u:\b))").unwrap()
+    super::re(r"(?i)(?:^\W*from(?-u:\b)|(?-u:\b)(?:start(?:ed|ing)|began|beginning|commenc\w*|occurr\w*|since|duration|outage\s+(?:at|on)|encountered|experienced|happened|went\s+down|was\s+down|struck)(?-u:\b))").unwrap()
 });
 static START_TAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:start(?:ed|ing|s)?|began|commenc\w*|occurr\w*|happened|went\s+down|outage|struck)(?-u:\b)").unwrap()
+    super::re(r"(?i)(?-u:\b)(?:start(?:ed|ing|s)?|began|commenc\w*|occurr\w*|happened|went\s+down|outage|struck)(?-u:\b)").unwrap()
 });
 static MILITARY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)from\s+([01]\d|2[0-3])([0-5]\d)\s*(?:to|until|till|-|–)\s*([01]\d|2[0-3])([0-5]\d)(?-u:\b)").unwrap()
+    super::re(r"(?i)(?-u:\b)from\s+([01]\d|2[0-3])([0-5]\d)\s*(?:to|until|till|-|–)\s*([01]\d|2[0-3])([0-5]\d)(?-u:\b)").unwrap()
 });
 static DEADLINE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:by|due|deadline|target|eta|before|until|completion|complete|scheduled|planned|published|posted|updated|written)(?-u:\b)[^.]{0,20}$").unwrap()
+    super::re(r"(?i)(?-u:\b)(?:by|due|deadline|target|eta|before|until|completion|complete|scheduled|planned|published|posted|updated|written)(?-u:\b)[^.]{0,20}$").unwrap()
 });
 static RESOLVED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:resolved|resolution|restored|restore[sd]?|recovered|recovery|back\s+(?:up|online|on\s?line|to\s+normal|to\s+working|to\s+100|in\s+service|to\s+full)|fixed|fix\s+(?:is\s+|was\s+)?deployed|working\s+(?:again|normally|as\s+expected)|operational|normal\s+operations?|returned\s+(?:back\s+)?to\s+normal|everything\s+is\s+fine|things\s+are\s+(?:\w+\s+)?working|is\s+live|are\s+live|reachable|closed|mitigated|all\s+clear|stable|healthy|up\s+and\s+running|resumed|functional)(?-u:\b)").unwrap()
+    super::re(r"(?i)(?-u:\b)(?:resolved|resolution|restored|restore[sd]?|recovered|recovery|back\s+(?:up|online|on\s?line|to\s+normal|to\s+working|to\s+100|in\s+service|to\s+full)|fixed|fix\s+(?:is\s+|was\s+)?deployed|working\s+(?:again|normally|as\s+expected)|operational|normal\s+operations?|returned\s+(?:back\s+)?to\s+normal|everything\s+is\s+fine|things\s+are\s+(?:\w+\s+)?working|is\s+live|are\s+live|reachable|closed|mitigated|all\s+clear|stable|healthy|up\s+and\s+running|resumed|functional)(?-u:\b)").unwrap()
 });
 static NOT_RESOLVED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:post-?mortem|retrospective|follow-?up|review\s+meeting|not\s+(?:yet\s+)?(?:resolved|restored|fixed))(?-u:\b)").unwrap()
+    super::re(r"(?i)(?-u:\b)(?:post-?mortem|retrospective|follow-?up|review\s+meeting|not\s+(?:yet\s+)?(?:resolved|restored|fixed))(?-u:\b)").unwrap()
 });
 static ALL_TIMES_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:all\s+times\s+(?:are\s+)?(?:in\s+|listed\s+in\s+)?|times?\s+(?:are\s+)?in\s+|time\s*zone\s*[:=]?\s*|timeline\s*\(|timezone\s+)").unwrap()
+    super::re(r"(?i)(?:all\s+times\s+(?:are\s+)?(?:in\s+|listed\s+in\s+)?|times?\s+(?:are\s+)?in\s+|time\s*zone\s*[:=]?\s*|timeline\s*\(|times?\s*\(|timezone\s+)").unwrap()
 });
 
 /// Every time in `text` with the date and zone written next to it.
