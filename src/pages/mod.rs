@@ -152,9 +152,11 @@ pub fn render_site(
                     out.add(path, bytes);
                 }
             }
-            Err(e) => return Err(vec![Diagnostic::error("search index", 0, e).with_hint(
+            Err(e) => {
+                return Err(vec![Diagnostic::error("search index", 0, e).with_hint(
                 "this is a bug in inquest; please report it with the postmortem that triggers it",
-            )]),
+            )])
+            }
         }
         let sitemap = sitemap(&out, archive, &config.base_url());
         out.add("sitemap.xml", sitemap);
