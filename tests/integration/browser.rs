@@ -544,3 +544,120 @@ async fn browser_first_query_bytes_on_a_large_archive() {
     );
     b.client.clone().close().await.unwrap();
 }
+
+/// `inquest serve` started on a free port for one browser test; killed when dropped.
+struct Serve {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(root: &Path) -> Serve {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_inquest"))
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "inquest serve did not listen on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Serve { child, port }
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and chromedriver; run with `cargo test -- --ignored`"]
+async fn browser_serve_reloads_after_an_edit_and_shows_the_error_overlay() {
+    let (_t, root) = site("basic");
+    let server = serve(&root);
+    let b = browser().await;
+    let c = &b.client;
+    let url = format!(
+        "http://127.0.0.1:{}/postmortems/2024-06-20-db-failover/",
+        server.port
+    );
+    c.goto(&url).await.unwrap();
+    wait_for(
+        c,
+        "the page",
+        "return document.querySelector('h1')?.textContent === 'Primary database failover stalled'",
+    )
+    .await;
+    // The writer's panel is there, collapsed, naming the file.
+    let panel = wait_for(
+        c,
+        "the writer's panel",
+        "return document.querySelector('#inquest-panel summary')?.textContent",
+    )
+    .await;
+    assert!(
+        panel
+            .as_str()
+            .unwrap()
+            .contains("content/2024/2024-06-20-db-failover.md"),
+        "{panel}"
+    );
+    // Wait until the page listens for reloads, then mark this page load.
+    wait_for(c, "the live script", "return !!window.__inquest").await;
+    c.execute("window.__before_edit = true; return true", vec![])
+        .await
+        .unwrap();
+
+    let file = root.join("content/2024/2024-06-20-db-failover.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "Primary database failover stalled",
+            "Replica promotion stalled",
+        ),
+    )
+    .unwrap();
+    wait_for(
+        c,
+        "the page to reload with the edit",
+        "return document.querySelector('h1')?.textContent === 'Replica promotion stalled' && window.__before_edit === undefined",
+    )
+    .await;
+
+    // A broken file: the overlay names it with its line; the page stays as it was.
+    wait_for(c, "the live script again", "return !!window.__inquest").await;
+    let broken = root.join("content/2024/broken.md");
+    std::fs::write(&broken, "+++\ntitle = \"unclosed\n+++\n").unwrap();
+    let overlay = wait_for(
+        c,
+        "the error overlay",
+        "return document.getElementById('inquest-overlay')?.textContent",
+    )
+    .await;
+    let overlay = overlay.as_str().unwrap();
+    assert!(overlay.contains("content/2024/broken.md:2"), "{overlay}");
+    assert!(overlay.contains("hint:"), "{overlay}");
+    let h1 = c
+        .execute("return document.querySelector('h1').textContent", vec![])
+        .await
+        .unwrap();
+    assert_eq!(h1, json!("Replica promotion stalled"));
+
+    // Fixing it clears the overlay (the page reloads).
+    std::fs::remove_file(&broken).unwrap();
+    wait_for(c, "the overlay to clear", "return document.readyState === 'complete' && !document.getElementById('inquest-overlay') && !!document.querySelector('h1')").await;
+}
