@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use inquest::content;
-use inquest::extract::{self, zone, Options};
+use inquest::extract::{self, Defaults};
 
 #[path = "corpus.rs"]
 mod corpus;
@@ -16,13 +16,8 @@ fn bench(c: &mut Criterion) {
         .iter()
         .map(|(n, b)| content::parse(n, n, b).unwrap().0)
         .collect();
-    let site = zone::site_zone("UTC").unwrap();
-    let cfg = Default::default();
-    let opts = Options {
-        site_zone: &site,
-        config: &cfg,
-        taxonomies: &[],
-    };
+    let defaults = Defaults::default();
+    let opts = defaults.options();
     let mut g = c.benchmark_group("extract");
     g.throughput(Throughput::Bytes(bytes as u64));
     g.sample_size(20);

@@ -5,7 +5,7 @@
 mod corpus;
 
 use inquest::content;
-use inquest::extract::{self, zone, Options};
+use inquest::extract::{self, Defaults};
 
 fn cpu_seconds() -> f64 {
     // /proc/self/stat fields 14 and 15: user and system time in clock ticks.
@@ -54,13 +54,8 @@ fn main() {
         .iter()
         .map(|(n, b)| content::parse(n, n, b).unwrap().0)
         .collect();
-    let site = zone::site_zone("UTC").unwrap();
-    let cfg = Default::default();
-    let opts = Options {
-        site_zone: &site,
-        config: &cfg,
-        taxonomies: &[],
-    };
+    let defaults = Defaults::default();
+    let opts = defaults.options();
     let rounds = std::env::args()
         .skip(1)
         .find_map(|n| n.parse().ok())
@@ -108,14 +103,9 @@ pub fn stages(docs: &[(String, Vec<u8>)]) {
             lap(5);
             std::hint::black_box(actions::find(&ls));
             lap(6);
-            let site = zone::site_zone("UTC").unwrap();
-            let opts = Options {
-                site_zone: &site,
-                config: &cfg,
-                taxonomies: &[],
-            };
+            let defaults = Defaults::default();
             lap(0);
-            std::hint::black_box(extract::extract(d, &opts));
+            std::hint::black_box(extract::extract(d, &defaults.options()));
             lap(7);
         }
     }

@@ -3,17 +3,12 @@
 //! reader would take from it.
 
 use inquest::content;
-use inquest::extract::{self, zone, Options};
+use inquest::extract::{self, Defaults};
 use inquest::model::IncidentMeta;
 
 fn run(name: &str, text: &str) -> (IncidentMeta, Vec<String>) {
-    let site = zone::site_zone("UTC").unwrap();
-    let cfg = Default::default();
-    let opts = Options {
-        site_zone: &site,
-        config: &cfg,
-        taxonomies: &[],
-    };
+    let defaults = Defaults::default();
+    let opts = defaults.options();
     let (doc, _) = content::parse(name, name, text.as_bytes()).unwrap();
     let (meta, diags) = extract::extract(&doc, &opts);
     (meta, diags.into_iter().map(|d| d.message).collect())

@@ -3,20 +3,15 @@
 //! `extract::extract`.
 
 use inquest::content;
-use inquest::extract::{self, zone, Options};
+use inquest::extract::{self, Defaults};
 use proptest::prelude::*;
 
 fn run(text: &str, name: &str) {
-    let site = zone::site_zone("UTC").unwrap();
-    let cfg = Default::default();
-    let opts = Options {
-        site_zone: &site,
-        config: &cfg,
-        taxonomies: &[],
-    };
+    let defaults = Defaults::default();
+    let opts = defaults.options();
     if let Ok((doc, _)) = content::parse(name, name, text.as_bytes()) {
         let (meta, _) = extract::extract(&doc, &opts);
-        let _ = extract::window(&meta, &site);
+        let _ = extract::window(&meta, &defaults.zone);
     }
 }
 

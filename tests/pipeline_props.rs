@@ -4,9 +4,8 @@
 use std::collections::BTreeSet;
 
 use inquest::build::{load, BuildOptions};
-use inquest::config::ExtractConfig;
 use inquest::content;
-use inquest::extract::{self, zone};
+use inquest::extract;
 use inquest::markdown::{self, RenderOptions};
 use proptest::prelude::*;
 
@@ -14,15 +13,9 @@ fn whole_path(name: &str, bytes: &[u8]) {
     let Ok((doc, _)) = content::parse(name, name, bytes) else {
         return;
     };
-    let z = zone::site_zone("UTC").unwrap();
-    let cfg = ExtractConfig::default();
-    let opts = extract::Options {
-        site_zone: &z,
-        config: &cfg,
-        taxonomies: &[],
-    };
-    let (meta, _) = extract::extract(&doc, &opts);
-    let _ = extract::window(&meta, &z);
+    let defaults = extract::Defaults::default();
+    let (meta, _) = extract::extract(&doc, &defaults.options());
+    let _ = extract::window(&meta, &defaults.zone);
     let _ = markdown::render(
         &doc.body,
         doc.kind,

@@ -35,6 +35,33 @@ pub struct Options<'a> {
     pub taxonomies: &'a [String],
 }
 
+/// The settings of a site with no `site.toml`: times without a zone are UTC, the built-in
+/// tag table applies. For `inquest extract` without `--root`, benchmarks and tests.
+#[derive(Debug, Clone)]
+pub struct Defaults {
+    pub zone: Zone,
+    pub config: ExtractConfig,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            zone: zone::site_zone("UTC").expect("UTC is a zone"),
+            config: ExtractConfig::default(),
+        }
+    }
+}
+
+impl Defaults {
+    pub fn options(&self) -> Options<'_> {
+        Options {
+            site_zone: &self.zone,
+            config: &self.config,
+            taxonomies: &[],
+        }
+    }
+}
+
 /// Extracts the metadata of one document.
 pub fn extract(doc: &Document, opts: &Options) -> (IncidentMeta, Vec<Diagnostic>) {
     let mut meta = IncidentMeta::default();

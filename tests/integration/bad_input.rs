@@ -438,12 +438,7 @@ fn a_build_killed_midway_leaves_either_the_old_or_the_new_site() {
     }
     // The next build cleans up what a killed one left beside the output.
     assert!(build(&root, &[]).status.success());
-    let leftovers: Vec<String> = std::fs::read_dir(&root)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
-        .collect();
+    let leftovers = leftovers(&root);
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

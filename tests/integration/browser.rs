@@ -545,49 +545,11 @@ async fn browser_first_query_bytes_on_a_large_archive() {
     b.client.clone().close().await.unwrap();
 }
 
-/// `inquest serve` started on a free port for one browser test; killed when dropped.
-struct Serve {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(root: &Path) -> Serve {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_inquest"))
-        .args([
-            "serve",
-            "--root",
-            root.to_str().unwrap(),
-            "--port",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "inquest serve did not listen on {port}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Serve { child, port }
-}
-
 #[tokio::test]
 #[ignore = "needs Chromium and chromedriver; run with `cargo test -- --ignored`"]
 async fn browser_serve_reloads_after_an_edit_and_shows_the_error_overlay() {
     let (_t, root) = site("basic");
-    let server = serve(&root);
+    let server = crate::support::serve(&root);
     let b = browser().await;
     let c = &b.client;
     let url = format!(

@@ -284,12 +284,7 @@ fn broken_front_matter_names_the_line_and_keeps_the_previous_output() {
         before,
         "the previous output must stay untouched"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
-        .collect();
+    let leftovers = leftovers(&root);
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

@@ -117,3 +117,60 @@ pub fn postmortem_files(content: &Path) -> Vec<PathBuf> {
         })
         .collect()
 }
+
+/// `inquest serve` running on a free port; killed when dropped.
+pub struct ServeProcess {
+    pub child: std::process::Child,
+    pub port: u16,
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `inquest serve` for the site at `root` and waits until it listens.
+pub fn serve(root: &Path) -> ServeProcess {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_inquest"))
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "inquest serve did not listen on {port}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    ServeProcess { child, port }
+}
+
+/// Temporary folders a build left beside the site's output (there should be none).
+pub fn leftovers(root: &Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect()
+}
