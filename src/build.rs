@@ -591,6 +591,29 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_cannot_be_read_is_an_error_naming_it() {
+        // CI runs as root, which reads files whatever their mode: a file removed between the
+        // walk and the read takes the same path through the code.
+        let config = Config::default();
+        let zone = zone::site_zone("UTC").unwrap();
+        let entry = walk::Entry {
+            path: PathBuf::from("/nonexistent/inquest/gone.md"),
+            rel: "2024/gone.md".into(),
+        };
+        let (_, o, reused) = outcome(&entry, &config, &zone, false, &HashMap::new());
+        assert!(!reused && o.incident.is_none());
+        assert_eq!(o.diagnostics.len(), 1);
+        assert!(o.diagnostics[0].is_error());
+        assert!(
+            o.diagnostics[0]
+                .to_string()
+                .starts_with("content/2024/gone.md: error: cannot read"),
+            "{}",
+            o.diagnostics[0]
+        );
+    }
+
+    #[test]
     fn output_inside_content_is_refused() {
         let root = Path::new("/site");
         assert!(
