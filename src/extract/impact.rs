@@ -60,8 +60,16 @@ pub struct Impact {
     pub users: Option<(u64, u32)>,
 }
 
+/// `of requests`, `of traffic`: a share of load rather than of people.
+static LOAD_NOUN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    super::re(r"(?i)^\s*(?:\)\s*)?(?:of\s+)?(?:[\w'’-]+\s+){0,4}?(?:traffic|requests?|uploads?|downloads?|transactions?|payments?|orders?|calls|queries|logins?|checkouts?|deliveries|messages|sessions?)(?-u:\b)").unwrap()
+});
+
 pub fn find(lines: &[Line]) -> Impact {
     let mut out = Impact::default();
+    // A share of requests or traffic counts only when no share of people is given: "12% of
+    // users" says more about impact than "31% of requests at the worst point".
+    let mut load_share: Option<((f64, u32), (String, u32))> = None;
     for line in lines.iter().filter(|l| !l.code) {
         let text = line.text;
         let maybe_percent = out.percent.is_none()
@@ -90,6 +98,15 @@ pub fn find(lines: &[Line]) -> Impact {
                 }
                 let Some(p) = number(&c[1]) else { continue };
                 if p > 100.0 {
+                    continue;
+                }
+                let people =
+                    LABEL_BEFORE_RE.is_match(before) || !LOAD_NOUN_RE.is_match(clause_after);
+                if !people {
+                    if load_share.is_none() {
+                        load_share =
+                            Some(((p, line.no), (sentence_around(text, m.start()), line.no)));
+                    }
                     continue;
                 }
                 out.percent = Some((p, line.no));
@@ -140,6 +157,12 @@ pub fn find(lines: &[Line]) -> Impact {
                     }
                 }
             }
+        }
+    }
+    if out.percent.is_none() {
+        if let Some((percent, sentence)) = load_share {
+            out.percent = Some(percent);
+            out.sentence.get_or_insert(sentence);
         }
     }
     out
@@ -231,6 +254,18 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(pct(text), Some(*want), "{text}");
         }
+    }
+
+    #[test]
+    fn a_share_of_people_wins_over_an_earlier_share_of_requests() {
+        let text = "At the worst point 31% of search requests failed.\nAbout 12% of active users were affected.\n";
+        let i = find(&lines(text, 1));
+        assert_eq!(i.percent, Some((12.0, 2)));
+        // Without a share of people, the share of requests still counts.
+        assert_eq!(
+            pct("At the worst point 31% of search requests failed."),
+            Some(31.0)
+        );
     }
 
     #[test]
