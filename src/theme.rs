@@ -26,6 +26,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "actions.html",
     "search.html",
     "404.html",
+    "card.html",
 ];
 
 pub struct Theme {

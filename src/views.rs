@@ -63,6 +63,10 @@ pub struct TermLink {
 /// A postmortem in a list.
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
+    /// The card rendered by `card.html` for the page it is listed on (empty when not
+    /// pre-rendered); list templates print it instead of rendering each card themselves.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub html: String,
     pub slug: String,
     pub url: String,
     pub title: String,
@@ -284,6 +288,7 @@ fn shorten(text: &str, max: usize) -> String {
 pub fn card(inc: &Incident) -> Card {
     let m = &inc.meta;
     Card {
+        html: String::new(),
         slug: inc.slug.to_string(),
         url: format!("postmortems/{}/", inc.slug),
         title: m.title().to_string(),

@@ -188,6 +188,27 @@ fn render_pages(
         }
     };
     let cards: Vec<Card> = archive.incidents.par_iter().map(views::card).collect();
+    // Lists repeat the same card on the home page and on several term pages: render each
+    // card once per link depth instead of once per listing.
+    let listed = |depth: usize| -> Result<Vec<Card>, Diagnostic> {
+        let root = "../".repeat(depth);
+        cards
+            .par_iter()
+            .map(|c| {
+                #[derive(Serialize)]
+                struct CardView<'a> {
+                    pm: &'a Card,
+                    root: &'a str,
+                }
+                let html = theme.render("card.html", &CardView { pm: c, root: &root })?;
+                Ok(Card { html, ..c.clone() })
+            })
+            .collect()
+    };
+    let (home_cards, term_cards) = match (listed(0), listed(2)) {
+        (Ok(h), Ok(t)) => (h, t),
+        (Err(e), _) | (_, Err(e)) => return Err(vec![e]),
+    };
 
     // Postmortem pages, in parallel: they are most of the work.
     let pages: Vec<Result<(String, String), Diagnostic>> = archive
@@ -226,7 +247,7 @@ fn render_pages(
 
     // Home: grouped by year, newest first, with the calendar strip.
     let mut years: Vec<YearGroup> = Vec::new();
-    for c in &cards {
+    for c in &home_cards {
         let y = c
             .year
             .map_or_else(|| "Undated".to_string(), |y| y.to_string());
@@ -270,7 +291,11 @@ fn render_pages(
                     base: ctx.base("term", &title, &tv.url, ""),
                     taxonomy: link.clone(),
                     term: tv.clone(),
-                    postmortems: term.members.iter().map(|&i| cards[i].clone()).collect(),
+                    postmortems: term
+                        .members
+                        .iter()
+                        .map(|&i| term_cards[i].clone())
+                        .collect(),
                     feed: "atom.xml".into(),
                 },
             );
