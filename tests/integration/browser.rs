@@ -583,16 +583,7 @@ async fn browser_serve_reloads_after_an_edit_and_shows_the_error_overlay() {
         .await
         .unwrap();
 
-    let file = root.join("content/2024/2024-06-20-db-failover.md");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replace(
-            "Primary database failover stalled",
-            "Replica promotion stalled",
-        ),
-    )
-    .unwrap();
+    retitle_db_failover(&root);
     wait_for(
         c,
         "the page to reload with the edit",

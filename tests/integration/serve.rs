@@ -101,16 +101,7 @@ fn an_edit_is_served_and_announced_and_a_broken_file_shows_the_overlay() {
     let mut lines = BufReader::new(events).lines();
     std::thread::sleep(Duration::from_millis(300));
 
-    let file = root.join("content/2024/2024-06-20-db-failover.md");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replace(
-            "Primary database failover stalled",
-            "Replica promotion stalled",
-        ),
-    )
-    .unwrap();
+    let file = retitle_db_failover(&root);
     let page = "/postmortems/2024-06-20-db-failover/";
     wait_for(
         || {

@@ -174,3 +174,19 @@ pub fn leftovers(root: &Path) -> Vec<String> {
         .filter(|n| n.starts_with(".public"))
         .collect()
 }
+
+/// Renames the basic fixture's database postmortem in place, as an author editing it would;
+/// returns its path.
+pub fn retitle_db_failover(root: &Path) -> std::path::PathBuf {
+    let file = root.join("content/2024/2024-06-20-db-failover.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "Primary database failover stalled",
+            "Replica promotion stalled",
+        ),
+    )
+    .unwrap();
+    file
+}
