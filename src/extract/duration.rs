@@ -17,6 +17,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::numbers::number;
 use super::{when, Line};
 
 const NUM: &str = r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?";
@@ -268,38 +269,6 @@ pub fn parse_amount(s: &str) -> Option<u32> {
         total += last_unit / 2.0;
     }
     (total > 0.0 && total < 1.0e7).then(|| total.floor() as u32)
-}
-
-fn number(s: &str) -> Option<f64> {
-    if let Ok(n) = s.parse::<f64>() {
-        return Some(n);
-    }
-    let mut total = 0.0;
-    for w in s.split(['-', ' ']).filter(|w| !w.is_empty()) {
-        total += match w {
-            "a" | "an" | "one" => 1.0,
-            "two" => 2.0,
-            "three" => 3.0,
-            "four" => 4.0,
-            "five" => 5.0,
-            "six" => 6.0,
-            "seven" => 7.0,
-            "eight" => 8.0,
-            "nine" => 9.0,
-            "ten" => 10.0,
-            "eleven" => 11.0,
-            "twelve" => 12.0,
-            "fifteen" => 15.0,
-            "twenty" => 20.0,
-            "thirty" => 30.0,
-            "forty" => 40.0,
-            "fifty" => 50.0,
-            "sixty" => 60.0,
-            "ninety" => 90.0,
-            _ => return None,
-        };
-    }
-    Some(total)
 }
 
 #[cfg(test)]

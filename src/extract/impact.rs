@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::numbers::number;
 use super::Line;
 
 static PERCENT_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -184,41 +185,6 @@ fn clip(s: &str) -> String {
     } else {
         s
     }
-}
-
-fn number(s: &str) -> Option<f64> {
-    if let Ok(n) = s.parse::<f64>() {
-        return Some(n);
-    }
-    let l = s.to_ascii_lowercase();
-    let mut total = 0.0;
-    for w in l.split(['-', ' ']).filter(|w| !w.is_empty()) {
-        total += match w {
-            "one" if l.contains("hundred") => 0.0,
-            "hundred" => 100.0,
-            "one" => 1.0,
-            "two" => 2.0,
-            "three" => 3.0,
-            "four" => 4.0,
-            "five" => 5.0,
-            "six" => 6.0,
-            "seven" => 7.0,
-            "eight" => 8.0,
-            "nine" => 9.0,
-            "ten" => 10.0,
-            "fifteen" => 15.0,
-            "twenty" => 20.0,
-            "thirty" => 30.0,
-            "forty" => 40.0,
-            "fifty" => 50.0,
-            "sixty" => 60.0,
-            "seventy" => 70.0,
-            "eighty" => 80.0,
-            "ninety" => 90.0,
-            _ => return None,
-        };
-    }
-    Some(total)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod classify;
 pub mod duration;
 pub mod front;
 pub mod impact;
+pub mod numbers;
 mod prose;
 pub mod sanity;
 pub mod timeline;
