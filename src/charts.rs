@@ -32,6 +32,28 @@ fn open(out: &mut String, w: f64, id: &str, title: &str, desc: &str) {
     );
 }
 
+/// A horizontal grid line at `y` with its tick label at the left.
+fn grid_line(out: &mut String, w: f64, y: f64, label: &str) {
+    let _ = write!(
+        out,
+        r#"<line class="chart-grid" x1="{LEFT}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}"/><text class="chart-tick" x="{:.1}" y="{:.1}" text-anchor="end">{label}</text>"#,
+        w - RIGHT,
+        LEFT - 6.0,
+        y + 4.0,
+    );
+}
+
+/// The x axis along the bottom of the plot, closing the chart.
+fn close(out: &mut String, w: f64) {
+    let _ = write!(
+        out,
+        r#"<line class="chart-axis" x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/></svg>"#,
+        w - RIGHT,
+        H - BOTTOM,
+        H - BOTTOM
+    );
+}
+
 /// A "nice" axis maximum and tick step at or above `max`; counts of up to 5 get one tick
 /// per whole number.
 fn nice(max: f64) -> (f64, f64) {
@@ -74,16 +96,7 @@ pub fn bar_chart(w: f64, id: &str, title: &str, desc: &str, bars: &[Bar], y_labe
     // Grid and y axis.
     let mut t = 0.0;
     while t <= top + 1e-9 {
-        let _ = write!(
-            s,
-            r#"<line class="chart-grid" x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/><text class="chart-tick" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
-            W - RIGHT,
-            y(t),
-            y(t),
-            LEFT - 6.0,
-            y(t) + 4.0,
-            fmt_num(t)
-        );
+        grid_line(&mut s, W, y(t), &fmt_num(t));
         t += step;
     }
     let _ = write!(
@@ -116,13 +129,7 @@ pub fn bar_chart(w: f64, id: &str, title: &str, desc: &str, bars: &[Bar], y_labe
             );
         }
     }
-    let _ = write!(
-        s,
-        r#"<line class="chart-axis" x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/></svg>"#,
-        W - RIGHT,
-        TOP + plot_h,
-        TOP + plot_h
-    );
+    close(&mut s, W);
     s
 }
 
@@ -151,16 +158,7 @@ pub fn ecdf_chart(id: &str, title: &str, desc: &str, points: &[(u32, f64)]) -> S
     let x = |m: u32| LEFT + (f64::from(m.max(1))).ln() / log_max * plot_w;
     let y = |share: f64| TOP + plot_h - share * plot_h;
     for share in [0.0, 0.25, 0.5, 0.75, 1.0] {
-        let _ = write!(
-            s,
-            r#"<line class="chart-grid" x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/><text class="chart-tick" x="{:.1}" y="{:.1}" text-anchor="end">{}%</text>"#,
-            W - RIGHT,
-            y(share),
-            y(share),
-            LEFT - 6.0,
-            y(share) + 4.0,
-            (share * 100.0) as u32
-        );
+        grid_line(&mut s, W, y(share), &format!("{}%", (share * 100.0) as u32));
     }
     for (m, label) in &ticks {
         let _ = write!(
@@ -191,13 +189,7 @@ pub fn ecdf_chart(id: &str, title: &str, desc: &str, points: &[(u32, f64)]) -> S
             );
         }
     }
-    let _ = write!(
-        s,
-        r#"<line class="chart-axis" x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/></svg>"#,
-        W - RIGHT,
-        TOP + plot_h,
-        TOP + plot_h
-    );
+    close(&mut s, W);
     s
 }
 

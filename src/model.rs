@@ -219,6 +219,35 @@ pub struct IncidentMeta {
 }
 
 impl IncidentMeta {
+    /// Where each known field came from, named as in `incidents.json`. The one list that
+    /// `provenance` in records and `sources` in template views are made from.
+    pub fn sources(&self) -> Vec<(&'static str, &Source)> {
+        fn s<T>(f: &Option<Found<T>>) -> Option<&Source> {
+            f.as_ref().map(|f| &f.source)
+        }
+        [
+            ("title", s(&self.title)),
+            ("date", s(&self.date)),
+            ("start_time", s(&self.start_time)),
+            ("end_time", s(&self.end_time)),
+            ("end_date", s(&self.end_date)),
+            ("timezone", s(&self.timezone)),
+            ("detected_at", s(&self.detected_at)),
+            ("duration_minutes", s(&self.duration)),
+            ("impact_percent", s(&self.impact_percent)),
+            ("impact", s(&self.impact)),
+            ("affected_users", s(&self.affected_users)),
+            ("severity", s(&self.severity)),
+            ("status", s(&self.status)),
+            ("summary", s(&self.summary)),
+            ("services", self.services.first().map(|f| &f.source)),
+            ("tags", self.tags.first().map(|f| &f.source)),
+        ]
+        .into_iter()
+        .filter_map(|(name, src)| src.map(|src| (name, src)))
+        .collect()
+    }
+
     /// The page title (documents without one get a derived title during extraction).
     pub fn title(&self) -> &str {
         self.title

@@ -56,37 +56,11 @@ fn val<T, U>(f: &Option<Found<T>>, g: impl FnOnce(&T) -> U) -> Option<U> {
 
 /// Builds the record of one postmortem. `slug` and `url` are `None` outside a site build.
 pub fn record(meta: &IncidentMeta, window: &Window, source: &str, slug: Option<&str>) -> Record {
-    let mut provenance = BTreeMap::new();
-    let mut note = |name: &'static str, src: Option<&crate::model::Source>| {
-        if let Some(s) = src {
-            provenance.insert(name, s.kind());
-        }
-    };
-    note("title", meta.title.as_ref().map(|f| &f.source));
-    note("date", meta.date.as_ref().map(|f| &f.source));
-    note("start_time", meta.start_time.as_ref().map(|f| &f.source));
-    note("end_time", meta.end_time.as_ref().map(|f| &f.source));
-    note("end_date", meta.end_date.as_ref().map(|f| &f.source));
-    note("timezone", meta.timezone.as_ref().map(|f| &f.source));
-    note("detected_at", meta.detected_at.as_ref().map(|f| &f.source));
-    note(
-        "duration_minutes",
-        meta.duration.as_ref().map(|f| &f.source),
-    );
-    note(
-        "impact_percent",
-        meta.impact_percent.as_ref().map(|f| &f.source),
-    );
-    note("impact", meta.impact.as_ref().map(|f| &f.source));
-    note(
-        "affected_users",
-        meta.affected_users.as_ref().map(|f| &f.source),
-    );
-    note("severity", meta.severity.as_ref().map(|f| &f.source));
-    note("status", meta.status.as_ref().map(|f| &f.source));
-    note("summary", meta.summary.as_ref().map(|f| &f.source));
-    note("services", meta.services.first().map(|f| &f.source));
-    note("tags", meta.tags.first().map(|f| &f.source));
+    let mut provenance: BTreeMap<&'static str, &'static str> = meta
+        .sources()
+        .into_iter()
+        .map(|(name, src)| (name, src.kind()))
+        .collect();
     // Instants are always computed from date, time and zone.
     if window.started_at.is_some() {
         provenance.insert("started_at", "derived");

@@ -310,32 +310,17 @@ pub fn card(inc: &Incident) -> Card {
 
 pub fn postmortem_view(inc: &Incident, record: &Record) -> PostmortemView {
     let m = &inc.meta;
-    let mut sources = BTreeMap::new();
-    let mut add = |name: &'static str, src: Option<&crate::model::Source>| {
-        if let Some(s) = src {
-            sources.insert(
-                name,
-                FieldSource {
-                    kind: s.kind(),
-                    detail: s.to_string(),
-                },
-            );
-        }
-    };
-    add("title", m.title.as_ref().map(|f| &f.source));
-    add("date", m.date.as_ref().map(|f| &f.source));
-    add("start_time", m.start_time.as_ref().map(|f| &f.source));
-    add("end_time", m.end_time.as_ref().map(|f| &f.source));
-    add("timezone", m.timezone.as_ref().map(|f| &f.source));
-    add("duration", m.duration.as_ref().map(|f| &f.source));
-    add(
-        "impact_percent",
-        m.impact_percent.as_ref().map(|f| &f.source),
-    );
-    add("impact", m.impact.as_ref().map(|f| &f.source));
-    add("severity", m.severity.as_ref().map(|f| &f.source));
-    add("services", m.services.first().map(|f| &f.source));
-    add("tags", m.tags.first().map(|f| &f.source));
+    let sources = m
+        .sources()
+        .into_iter()
+        .map(|(name, s)| {
+            let source = FieldSource {
+                kind: s.kind(),
+                detail: s.to_string(),
+            };
+            (name, source)
+        })
+        .collect();
     let words = inc.plain_text.split_whitespace().count();
     PostmortemView {
         card: card(inc),
