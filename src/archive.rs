@@ -29,7 +29,8 @@ pub struct Taxonomy {
 #[derive(Debug, Clone)]
 pub struct Archive {
     /// Newest first; undated postmortems last, by title.
-    pub incidents: Vec<Incident>,
+    /// Shared with the build cache, so a rebuild does not copy unchanged incidents.
+    pub incidents: Vec<std::sync::Arc<Incident>>,
     /// `incidents.json` records, parallel to `incidents`.
     pub records: Vec<Record>,
     pub taxonomies: Vec<Taxonomy>,
@@ -51,7 +52,10 @@ pub fn terms_of<'a>(inc: &'a Incident, name: &str) -> Vec<&'a str> {
     }
 }
 
-pub fn assemble(mut incidents: Vec<Incident>, taxonomies: &[String]) -> (Archive, Vec<Diagnostic>) {
+pub fn assemble(
+    mut incidents: Vec<std::sync::Arc<Incident>>,
+    taxonomies: &[String],
+) -> (Archive, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     incidents.sort_by(|a, b| {
         let key = |i: &Incident| {

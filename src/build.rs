@@ -86,7 +86,7 @@ impl Failure {
 /// The outcome of one postmortem file.
 #[derive(Debug, Clone)]
 struct FileOutcome {
-    incident: Option<Incident>,
+    incident: Option<std::sync::Arc<Incident>>,
     diagnostics: Vec<Diagnostic>,
     draft_skipped: bool,
 }
@@ -99,6 +99,7 @@ fn shown(config: &Config, rel: &str) -> String {
 fn process(
     entry: &walk::Entry,
     bytes: &[u8],
+    fingerprint: u64,
     config: &Config,
     site_zone: &Zone,
     drafts: bool,
@@ -175,7 +176,7 @@ fn process(
     }
     let window = extract::window(&meta, site_zone);
     FileOutcome {
-        incident: Some(Incident {
+        incident: Some(std::sync::Arc::new(Incident {
             slug,
             source: entry.rel.clone(),
             window,
@@ -184,7 +185,8 @@ fn process(
             toc: rendered.toc,
             attachments: rendered.links,
             meta,
-        }),
+            fingerprint,
+        })),
         diagnostics,
         draft_skipped: false,
     }
@@ -205,53 +207,105 @@ fn slug_for(doc: &content::Document, meta: &crate::model::IncidentMeta) -> Optio
     Slug::from_text(name).or_else(|| Slug::from_text(meta.title()))
 }
 
-/// Per-file results kept between rebuilds (`serve`): a file whose bytes did not change is
-/// not parsed, extracted or rendered again. Everything after assembly is always recomputed.
+/// Per-file results kept between rebuilds (`serve`): a file whose size and modification time
+/// did not change is not even read again, and one whose bytes did not change is not parsed,
+/// extracted or rendered again.
 #[derive(Debug, Default)]
 pub struct Cache {
-    files: HashMap<String, (u64, FileOutcome)>,
+    files: HashMap<String, Cached>,
     /// What the cached results depend on besides the file: the configuration and `--drafts`.
     key: String,
     /// Files reused and files processed in the last load.
     pub reused: usize,
     pub processed: usize,
+    /// Keep results for the next load (`Cache::persistent`); off for one-off builds.
+    remember: bool,
 }
 
-fn hash(bytes: &[u8]) -> u64 {
+impl Cache {
+    /// A cache that keeps every file's results for the next load.
+    pub fn persistent() -> Cache {
+        Cache {
+            remember: true,
+            ..Cache::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Cached {
+    /// Size and modification time when read.
+    stamp: Option<(u64, std::time::SystemTime)>,
+    hash: u64,
+    outcome: FileOutcome,
+}
+
+fn hash(rel: &str, bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
+    rel.hash(&mut h);
     bytes.hash(&mut h);
     h.finish()
 }
 
-/// Reads one file and processes it, or takes the cached result when its bytes are unchanged.
+fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+/// Reads one file and processes it, or takes the cached result when the file is unchanged
+/// (same size and modification time, or same bytes).
 fn outcome(
     entry: &walk::Entry,
     config: &Config,
     site_zone: &Zone,
     drafts: bool,
-    cache: &HashMap<String, (u64, FileOutcome)>,
-) -> (u64, FileOutcome, bool) {
+    cache: &HashMap<String, Cached>,
+) -> (Cached, bool) {
+    let stamp = stamp(&entry.path);
+    let old = cache.get(&entry.rel);
+    if let Some(old) = old {
+        if stamp.is_some() && old.stamp == stamp {
+            return (old.clone(), true);
+        }
+    }
     let bytes = match std::fs::read(&entry.path) {
         Ok(b) => b,
         Err(e) => {
             let d = Diagnostic::error(shown(config, &entry.rel), 0, format!("cannot read: {e}"))
                 .with_hint("check the file's permissions (the build needs read access)");
-            let o = FileOutcome {
+            let outcome = FileOutcome {
                 incident: None,
                 diagnostics: vec![d],
                 draft_skipped: false,
             };
-            return (0, o, false);
+            let c = Cached {
+                stamp: None,
+                hash: 0,
+                outcome,
+            };
+            return (c, false);
         }
     };
-    let h = hash(&bytes);
-    if let Some((old, o)) = cache.get(&entry.rel) {
-        if *old == h {
-            return (h, o.clone(), true);
+    let h = hash(&entry.rel, &bytes);
+    if let Some(old) = old {
+        if old.hash == h {
+            let c = Cached {
+                stamp,
+                ..old.clone()
+            };
+            return (c, true);
         }
     }
-    (h, process(entry, &bytes, config, site_zone, drafts), false)
+    let outcome = process(entry, &bytes, h, config, site_zone, drafts);
+    (
+        Cached {
+            stamp,
+            hash: h,
+            outcome,
+        },
+        false,
+    )
 }
 
 /// Stage timings on stderr when `INQUEST_PROFILE` is set (for profiling, not for users).
@@ -283,6 +337,49 @@ pub fn load(opts: &BuildOptions) -> Result<Site, Failure> {
 
 /// `load`, reusing the per-file results in `cache` and updating it.
 pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure> {
+    let mut timer = Timer::new();
+    let Loaded {
+        config,
+        theme,
+        archive,
+        assets,
+        drafts_skipped,
+        files,
+        mut warnings,
+    } = load_archive(opts, cache)?;
+    timer.lap("load");
+    let mut output = pages::render_site(&archive, &theme, &config).map_err(|mut d| {
+        d.extend(warnings.clone());
+        Failure::from(d)
+    })?;
+    timer.lap("pages and feeds");
+    place_assets(&archive, &assets, &mut output, &mut warnings);
+    Ok(Site {
+        config,
+        archive,
+        output,
+        drafts_skipped,
+        files,
+        warnings,
+    })
+}
+
+/// The site read, extracted and assembled, before any page is rendered.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: Config,
+    pub theme: Theme,
+    pub archive: Archive,
+    /// Files in the content folder that are not postmortems (attachments).
+    pub assets: Vec<walk::Entry>,
+    pub drafts_skipped: usize,
+    /// Postmortem files found.
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads, extracts and assembles the archive, reusing and updating `cache`.
+pub fn load_archive(opts: &BuildOptions, cache: &mut Cache) -> Result<Loaded, Failure> {
     let mut config = Config::load(&opts.root).map_err(Failure::from)?;
     if let Some(u) = &opts.base_url {
         config.base_url = u.clone();
@@ -325,21 +422,26 @@ pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure
         cache.key = key;
     }
     timer.lap("walk");
-    let results: Vec<(u64, FileOutcome, bool)> = walked
+    let results: Vec<(Cached, bool)> = walked
         .postmortems
         .par_iter()
         .map(|e| outcome(e, &config, &site_zone, opts.drafts, &cache.files))
         .collect();
-    cache.reused = results.iter().filter(|r| r.2).count();
+    cache.reused = results.iter().filter(|r| r.1).count();
     cache.processed = results.len() - cache.reused;
-    // Deleted and renamed files leave the cache with their pages.
-    cache.files = walked
-        .postmortems
-        .iter()
-        .zip(&results)
-        .map(|(e, (h, o, _))| (e.rel.clone(), (*h, o.clone())))
-        .collect();
-    let outcomes: Vec<FileOutcome> = results.into_iter().map(|(_, o, _)| o).collect();
+    // Deleted and renamed files leave the cache with their pages. A one-off build keeps
+    // nothing (`remember` is off), which saves a copy of every page.
+    let outcomes: Vec<FileOutcome> = if cache.remember {
+        cache.files = walked
+            .postmortems
+            .iter()
+            .zip(&results)
+            .map(|(e, (c, _))| (e.rel.clone(), c.clone()))
+            .collect();
+        results.into_iter().map(|(c, _)| c.outcome).collect()
+    } else {
+        results.into_iter().map(|(c, _)| c.outcome).collect()
+    };
     let files = walked.postmortems.len();
     let mut incidents = Vec::with_capacity(outcomes.len());
     let mut drafts_skipped = 0;
@@ -369,16 +471,11 @@ pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure
     let (archive, ds) = assemble(incidents, &config.taxonomies);
     timer.lap("assemble");
     diagnostics.extend(ds);
-    let mut output = pages::render_site(&archive, &theme, &config).map_err(|mut d| {
-        d.extend(diagnostics.clone());
-        Failure::from(d)
-    })?;
-    timer.lap("pages and feeds");
-    place_assets(&archive, &walked.assets, &mut output, &mut diagnostics);
-    Ok(Site {
+    Ok(Loaded {
         config,
+        theme,
         archive,
-        output,
+        assets: walked.assets,
         drafts_skipped,
         files,
         warnings: diagnostics,
@@ -433,9 +530,13 @@ fn check_output_dir(root: &Path, content: &Path, output: &Path) -> Result<(), Di
     }
 }
 
-fn check_duplicate_slugs(incidents: &[Incident], config: &Config, diags: &mut Vec<Diagnostic>) {
+fn check_duplicate_slugs(
+    incidents: &[std::sync::Arc<Incident>],
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
-    let mut sorted: Vec<&Incident> = incidents.iter().collect();
+    let mut sorted: Vec<&Incident> = incidents.iter().map(|i| &**i).collect();
     sorted.sort_by(|a, b| a.source.cmp(&b.source));
     for inc in sorted {
         if let Some(first) = seen.insert(inc.slug.as_str(), &inc.source) {
@@ -460,7 +561,7 @@ fn check_duplicate_slugs(incidents: &[Incident], config: &Config, diags: &mut Ve
 
 /// Files beside postmortems: a file a postmortem links to is copied next to its page; every
 /// other file keeps its place relative to the content folder.
-fn place_assets(
+pub fn place_assets(
     archive: &Archive,
     assets: &[walk::Entry],
     out: &mut SiteOutput,
@@ -600,7 +701,8 @@ mod tests {
             path: PathBuf::from("/nonexistent/inquest/gone.md"),
             rel: "2024/gone.md".into(),
         };
-        let (_, o, reused) = outcome(&entry, &config, &zone, false, &HashMap::new());
+        let (c, reused) = outcome(&entry, &config, &zone, false, &HashMap::new());
+        let o = c.outcome;
         assert!(!reused && o.incident.is_none());
         assert_eq!(o.diagnostics.len(), 1);
         assert!(o.diagnostics[0].is_error());

@@ -40,7 +40,7 @@ pub struct Day {
 }
 
 /// What happened on each day: `(incident index, downtime minutes that fell on the day)`.
-fn day_map(incidents: &[Incident]) -> BTreeMap<Date, Vec<(usize, u32)>> {
+fn day_map(incidents: &[std::sync::Arc<Incident>]) -> BTreeMap<Date, Vec<(usize, u32)>> {
     let mut map: BTreeMap<Date, Vec<(usize, u32)>> = BTreeMap::new();
     for (i, inc) in incidents.iter().enumerate() {
         let Some(date) = inc.meta.date.as_ref().map(|d| d.value) else {
@@ -126,7 +126,12 @@ fn level(
 }
 
 /// `n` days ending with `end`, oldest first.
-pub fn days(incidents: &[Incident], end: Date, n: usize, shade: ShadeBy) -> Vec<Day> {
+pub fn days(
+    incidents: &[std::sync::Arc<Incident>],
+    end: Date,
+    n: usize,
+    shade: ShadeBy,
+) -> Vec<Day> {
     let map = day_map(incidents);
     let mut out = Vec::with_capacity(n);
     let mut day = end;
@@ -142,7 +147,7 @@ pub fn days(incidents: &[Incident], end: Date, n: usize, shade: ShadeBy) -> Vec<
 }
 
 fn day_entry(
-    incidents: &[Incident],
+    incidents: &[std::sync::Arc<Incident>],
     map: &BTreeMap<Date, Vec<(usize, u32)>>,
     day: Date,
     shade: ShadeBy,
@@ -219,7 +224,11 @@ pub struct CalendarMonth {
 }
 
 /// The 12 months ending with the month of `end`, oldest first.
-pub fn calendar(incidents: &[Incident], end: Date, shade: ShadeBy) -> Vec<CalendarMonth> {
+pub fn calendar(
+    incidents: &[std::sync::Arc<Incident>],
+    end: Date,
+    shade: ShadeBy,
+) -> Vec<CalendarMonth> {
     let map = day_map(incidents);
     let mut months = Vec::with_capacity(12);
     let (mut y, mut m) = (end.year(), end.month());
@@ -251,7 +260,7 @@ pub struct MonthIncidents {
 
 /// Every month from `end` back to the oldest dated incident, newest first, empty months
 /// included. `incidents` are in archive order (newest first).
-pub fn months(incidents: &[Incident], end: Date) -> Vec<MonthIncidents> {
+pub fn months(incidents: &[std::sync::Arc<Incident>], end: Date) -> Vec<MonthIncidents> {
     let Some(oldest) = incidents
         .iter()
         .filter_map(|i| i.meta.date.as_ref().map(|d| d.value))

@@ -272,6 +272,8 @@ pub struct Incident {
     /// Non-postmortem files beside this one (relative to the content folder) that are copied
     /// next to its page.
     pub attachments: Vec<String>,
+    /// Hash of the source path and bytes: equal fingerprints, equal incidents (for caches).
+    pub fingerprint: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

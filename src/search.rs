@@ -180,7 +180,7 @@ pub fn facets(archive: &Archive) -> Vec<Facet> {
 /// sorted by path. Index files are gzip-compressed by Pagefind (as the browser code expects);
 /// their names are content hashes, so the same archive gives the same files.
 pub fn index(archive: &Archive, language: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let records: Vec<SearchRecord> = archive.incidents.iter().map(record).collect();
+    let records: Vec<SearchRecord> = archive.incidents.iter().map(|i| record(i)).collect();
     // Pagefind's API is async; a private single-threaded runtime keeps that in this module.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()

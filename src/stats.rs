@@ -202,7 +202,7 @@ pub struct Group {
 /// Groups incidents by the names `names_of` gives each (an incident may be in several).
 /// Sorted by count, then name.
 pub fn breakdown<'a>(
-    incidents: &'a [Incident],
+    incidents: &'a [std::sync::Arc<Incident>],
     names_of: impl Fn(&'a Incident) -> Vec<String>,
 ) -> Vec<Group> {
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -263,7 +263,7 @@ fn minutes_between(a: jiff::Timestamp, b: jiff::Timestamp) -> Option<Minutes> {
     Minutes::from_signed((b.as_second() - a.as_second()).div_euclid(60))
 }
 
-pub fn report(incidents: &[Incident]) -> Report {
+pub fn report(incidents: &[std::sync::Arc<Incident>]) -> Report {
     let mut sorted: Vec<u32> = incidents
         .iter()
         .filter_map(|i| i.meta.duration.as_ref().map(|d| d.value.get()))

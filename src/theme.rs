@@ -33,6 +33,9 @@ pub struct Theme {
     tera: Tera,
     /// Static files: output path → content.
     pub static_files: BTreeMap<String, Payload>,
+    /// Hash of every template's name and text: rendered pages cached under one fingerprint
+    /// are stale under another (`serve` after a template edit).
+    pub fingerprint: u64,
 }
 
 impl std::fmt::Debug for Theme {
@@ -120,7 +123,17 @@ impl Theme {
                 format!("the theme is missing templates: {}", missing.join(", ")),
             )]);
         }
-        Ok(Theme { tera, static_files })
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            templates.hash(&mut h);
+            h.finish()
+        };
+        Ok(Theme {
+            tera,
+            static_files,
+            fingerprint,
+        })
     }
 
     /// Renders `template` with a serializable context (a view).

@@ -132,39 +132,183 @@ pub fn render_site(
     theme: &Theme,
     config: &Config,
 ) -> Result<SiteOutput, Vec<Diagnostic>> {
-    let site = views::site_view(config);
-    let ctx = Ctx {
-        site: &site,
-        base_url: config.base_url(),
-    };
     // The search index is built mostly on one thread (Pagefind adds records one at a time):
     // it runs beside the page rendering instead of after it.
     std::thread::scope(|scope| {
         let search = scope.spawn(|| crate::search::index(archive, &config.language));
-        let pages = render_pages(archive, theme, config, &ctx);
+        let pages = render_postmortems(archive, theme, config, &mut PageCache::default());
+        let derived = render_derived(archive, theme, config);
         let search = search
             .join()
             .unwrap_or_else(|_| Err("the search indexer panicked".into()));
-        let mut out = pages?;
-        match search {
+        let mut out = match (pages, derived) {
+            (Ok(mut p), Ok(d)) => {
+                p.files.extend(d.files);
+                p
+            }
+            (Err(mut a), Err(b)) => {
+                a.extend(b);
+                return Err(a);
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
+        match search_files(search) {
             Ok(files) => {
                 for (path, bytes) in files {
                     out.add(path, bytes);
                 }
             }
-            Err(e) => {
-                return Err(vec![Diagnostic::error("search index", 0, e).with_hint(
-                "this is a bug in inquest; please report it with the postmortem that triggers it",
-            )])
-            }
+            Err(e) => return Err(e),
         }
-        let sitemap = sitemap(&out, archive, &config.base_url());
+        let sitemap = sitemap(out.files.keys(), archive, &config.base_url());
         out.add("sitemap.xml", sitemap);
         Ok(out)
     })
 }
 
-/// Every page and file but the search index and the sitemap.
+/// The search indexer's result as diagnostics.
+pub fn search_files(
+    result: Result<Vec<(String, Vec<u8>)>, String>,
+) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+    result.map_err(|e| {
+        vec![Diagnostic::error("search index", 0, e).with_hint(
+            "this is a bug in inquest; please report it with the postmortem that triggers it",
+        )]
+    })
+}
+
+/// What the postmortem pages were last rendered from (`serve`). A page is rendered again
+/// only when its incident or a neighbour it links to (previous, next) changed, or the
+/// configuration or templates did; the caller keeps the pages themselves.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    /// Configuration and theme the pages were rendered with.
+    context: u64,
+    /// Output path → fingerprint of what the page shows.
+    keys: std::collections::HashMap<String, u64>,
+    /// Pages rendered and pages left as they were by the last call.
+    pub rendered: usize,
+    pub reused: usize,
+}
+
+impl PageCache {
+    /// Whether `path` is a postmortem page of the last call.
+    pub fn contains(&self, path: &str) -> bool {
+        self.keys.contains_key(path)
+    }
+}
+
+fn fingerprint(parts: &[u64]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+/// The pages of postmortems whose page differs from what `cache` says was rendered before:
+/// every page on the first call (and always with a fresh cache, as `build` uses).
+pub fn render_postmortems(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+    cache: &mut PageCache,
+) -> Result<SiteOutput, Vec<Diagnostic>> {
+    let site = views::site_view(config);
+    let ctx = Ctx {
+        site: &site,
+        base_url: config.base_url(),
+    };
+    let context = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        theme.fingerprint.hash(&mut h);
+        serde_json::to_string(config)
+            .unwrap_or_default()
+            .hash(&mut h);
+        h.finish()
+    };
+    if cache.context != context {
+        cache.keys.clear();
+        cache.context = context;
+    }
+    let n = archive.incidents.len();
+    let fp = |i: Option<usize>| i.map_or(0, |i| archive.incidents[i].fingerprint);
+    let old = std::mem::take(&mut cache.keys);
+    // Postmortem pages, in parallel: they are most of the work.
+    type Rendered = (String, u64, Option<String>);
+    let pages: Vec<Result<Rendered, Diagnostic>> = archive
+        .incidents
+        .par_iter()
+        .enumerate()
+        .map(|(i, inc)| {
+            let path = format!("postmortems/{}/index.html", inc.slug);
+            // Newest first: "previous" is the older incident.
+            let (prev, next) = ((i + 1 < n).then_some(i + 1), i.checked_sub(1));
+            let key = fingerprint(&[inc.fingerprint, fp(prev), fp(next)]);
+            if inc.fingerprint != 0 && old.get(&path) == Some(&key) {
+                return Ok((path, key, None));
+            }
+            let card = views::card(inc);
+            let view = PostmortemPage {
+                base: ctx.base(
+                    "postmortem",
+                    &card.title,
+                    &card.url,
+                    card.summary.as_deref().unwrap_or(""),
+                ),
+                pm: views::postmortem_view(inc, &archive.records[i]),
+                body: &inc.body_html,
+                prev: prev.map(|j| views::card(&archive.incidents[j])),
+                next: next.map(|j| views::card(&archive.incidents[j])),
+            };
+            theme
+                .render("postmortem.html", &view)
+                .map(|html| (path, key, Some(html)))
+        })
+        .collect();
+    let mut out = SiteOutput::default();
+    let mut errors = Vec::new();
+    cache.rendered = 0;
+    cache.reused = 0;
+    for p in pages {
+        match p {
+            Ok((path, key, html)) => {
+                cache.keys.insert(path.clone(), key);
+                match html {
+                    Some(html) => {
+                        cache.rendered += 1;
+                        out.add(path, html);
+                    }
+                    None => cache.reused += 1,
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        cache.keys.clear();
+        Err(errors)
+    }
+}
+
+/// Every page and file but the postmortem pages, the search index and the sitemap: lists,
+/// term pages, reports, feeds, `incidents.json`, the search page, static files.
+pub fn render_derived(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+) -> Result<SiteOutput, Vec<Diagnostic>> {
+    let site = views::site_view(config);
+    let ctx = Ctx {
+        site: &site,
+        base_url: config.base_url(),
+    };
+    render_pages(archive, theme, config, &ctx)
+}
+
+/// Every page and file but the postmortem pages, the search index and the sitemap.
 fn render_pages(
     archive: &Archive,
     theme: &Theme,
@@ -187,7 +331,11 @@ fn render_pages(
             );
         }
     };
-    let cards: Vec<Card> = archive.incidents.par_iter().map(views::card).collect();
+    let cards: Vec<Card> = archive
+        .incidents
+        .par_iter()
+        .map(|i| views::card(i))
+        .collect();
     // Lists repeat the same card on the home page and on several term pages: render each
     // card once per link depth instead of once per listing.
     let listed = |depth: usize| -> Result<Vec<Card>, Diagnostic> {
@@ -210,39 +358,7 @@ fn render_pages(
         (Err(e), _) | (_, Err(e)) => return Err(vec![e]),
     };
 
-    // Postmortem pages, in parallel: they are most of the work.
-    let pages: Vec<Result<(String, String), Diagnostic>> = archive
-        .incidents
-        .par_iter()
-        .enumerate()
-        .map(|(i, inc)| {
-            let card = &cards[i];
-            let view = PostmortemPage {
-                base: ctx.base(
-                    "postmortem",
-                    &card.title,
-                    &card.url,
-                    card.summary.as_deref().unwrap_or(""),
-                ),
-                pm: views::postmortem_view(inc, &archive.records[i]),
-                body: &inc.body_html,
-                // Newest first: "previous" is the older incident.
-                prev: cards.get(i + 1).cloned(),
-                next: i.checked_sub(1).map(|j| cards[j].clone()),
-            };
-            theme
-                .render("postmortem.html", &view)
-                .map(|html| (index_path(&card.url), html))
-        })
-        .collect();
-    for p in pages {
-        match p {
-            Ok((path, html)) => r.out.add(path, html),
-            Err(e) => r.errors.push(e),
-        }
-    }
-
-    lap("postmortem pages");
+    lap("cards");
     let end = reports::reference_day(archive, config);
 
     // Home: grouped by year, newest first, with the calendar strip.
@@ -375,7 +491,12 @@ pub(crate) fn base_path(base_url: &str) -> String {
     }
 }
 
-fn sitemap(out: &SiteOutput, archive: &Archive, base_url: &str) -> String {
+/// `sitemap.xml` over the output paths `paths` (pages are the `…index.html` ones).
+pub fn sitemap<'a>(
+    paths: impl Iterator<Item = &'a String>,
+    archive: &Archive,
+    base_url: &str,
+) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let lastmod: std::collections::HashMap<String, String> = archive
         .incidents
@@ -387,7 +508,7 @@ fn sitemap(out: &SiteOutput, archive: &Archive, base_url: &str) -> String {
             ))
         })
         .collect();
-    for path in out.files.keys() {
+    for path in paths {
         let Some(dir) = path.strip_suffix("index.html") else {
             continue;
         };

@@ -35,6 +35,7 @@ fn incident(slug: &str, title: &str, date: Option<&str>, tags: &[&str], body: &s
         plain_text: body.to_string(),
         toc: Vec::new(),
         attachments: Vec::new(),
+        fingerprint: 0,
     }
 }
 
@@ -62,7 +63,11 @@ fn archive() -> Archive {
             "Nobody wrote the date down.",
         ),
     ];
-    assemble(incidents, &["tags".into(), "services".into()]).0
+    assemble(
+        incidents.into_iter().map(std::sync::Arc::new).collect(),
+        &["tags".into(), "services".into()],
+    )
+    .0
 }
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {

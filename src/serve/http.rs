@@ -62,7 +62,9 @@ async fn current_state(State(s): State<AppState>) -> impl IntoResponse {
 
 async fn events(State(s): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let stream = BroadcastStream::new(s.tx.subscribe()).filter_map(|msg| match msg {
-        Ok(Signal::Reload) => Some(Ok(Event::default().event("reload").data("reload"))),
+        Ok(Signal::Reload(paths)) => Some(Ok(Event::default()
+            .event("reload")
+            .data(serde_json::to_string(&paths).unwrap_or_else(|_| "[\"*\"]".into())))),
         Ok(Signal::Failed(json)) => Some(Ok(Event::default().event("failed").data(json))),
         Err(_) => None,
     });
@@ -129,13 +131,13 @@ async fn page(State(s): State<AppState>, req: Request<Body>) -> Response {
     let Ok(served) = s.served.read() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let found = served.files.get(&rel).and_then(bytes_of);
+    let found = served.get(&rel).and_then(bytes_of);
     let (status, rel, bytes) = match found {
         Some(b) => (StatusCode::OK, rel, b),
         None => {
             // `/postmortems/x` → `/postmortems/x/`, like a static host does.
             let dir = format!("{rel}/index.html");
-            if served.files.contains_key(&dir) {
+            if served.get(&dir).is_some() {
                 let to = format!("{}/", req.uri().path());
                 return Response::builder()
                     .status(StatusCode::MOVED_PERMANENTLY)
@@ -143,7 +145,7 @@ async fn page(State(s): State<AppState>, req: Request<Body>) -> Response {
                     .body(Body::empty())
                     .unwrap_or_default();
             }
-            match served.files.get("404.html").and_then(bytes_of) {
+            match served.get("404.html").and_then(bytes_of) {
                 Some(b) => (StatusCode::NOT_FOUND, "404.html".to_string(), b),
                 None => (
                     StatusCode::NOT_FOUND,
@@ -156,7 +158,7 @@ async fn page(State(s): State<AppState>, req: Request<Body>) -> Response {
     let mime = mime_guess::from_path(&rel).first_or_octet_stream();
     let body = if mime.essence_str() == "text/html" {
         let html = String::from_utf8_lossy(&bytes);
-        let mut snippet = served.panels.get(&rel).cloned().unwrap_or_default();
+        let mut snippet = served.panel(&rel).unwrap_or_default();
         snippet.push_str(&panel::script_tag());
         panel::inject(&html, &snippet).into_bytes()
     } else {

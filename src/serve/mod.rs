@@ -1,25 +1,38 @@
 //! `inquest serve`: build in memory, serve over HTTP, watch the sources and rebuild on change.
-//! Per-file results are cached by content hash (`build::Cache`), so a one-file edit redoes one
-//! file; everything after assembly is recomputed. A rebuild replaces the served site in one
-//! step, so it is never half-built; a failed rebuild keeps the last good site and tells open
-//! pages to show an overlay.
+//!
+//! A rebuild is done in three tiers so that the page being written reloads at once:
+//! 1. per-file results are cached (`build::Cache`: unchanged size and time, not even read),
+//!    the archive is assembled, and only the postmortem pages whose incident or neighbours
+//!    changed are rendered (`pages::PageCache`); open pages whose file changed reload;
+//! 2. a worker renders everything derived (lists, term pages, reports, feeds) from that
+//!    archive and swaps it in; open pages among those that changed reload;
+//! 3. another worker rebuilds the search index, the slowest part, and swaps it in.
+//!
+//! Each tier replaces its part of the served site in one step, so no page is ever served
+//! half-written; a newer save overtakes workers still busy with an older one. A failed
+//! rebuild keeps the last good site and tells open pages to show an overlay.
 
 mod http;
 mod panel;
 mod watch;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::build::{load_with, BuildOptions, Cache, Site};
+use crate::archive::Archive;
+use crate::build::{load_archive, place_assets, BuildOptions, Cache, Loaded};
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::output::Payload;
+use crate::output::{Payload, SiteOutput};
+use crate::pages::{self, PageCache};
+use crate::theme::Theme;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -33,7 +46,8 @@ pub struct ServeOptions {
 /// What open pages are told.
 #[derive(Debug, Clone)]
 pub enum Signal {
-    Reload,
+    /// These output paths changed (`*`: every page); pages showing one of them reload.
+    Reload(Vec<String>),
     /// The failed rebuild's errors, as the JSON the overlay reads.
     Failed(String),
 }
@@ -51,18 +65,47 @@ struct StateView {
     generation: u64,
 }
 
-/// The site being served: the last good build, and the errors of the last rebuild if it
-/// failed.
+/// The site being served: the last good build of each tier, and the errors of the last
+/// rebuild if it failed.
 #[derive(Debug, Default)]
 pub struct Served {
-    pub files: BTreeMap<String, Payload>,
-    /// Writer's panels by output path.
-    pub panels: HashMap<String, String>,
+    /// Postmortem pages.
+    pub pages: BTreeMap<String, Payload>,
+    /// Files copied from the content folder (attachments).
+    pub assets: BTreeMap<String, Payload>,
+    /// Every other page and file but the search index.
+    pub derived: BTreeMap<String, Payload>,
+    /// The search index (`pagefind/`).
+    pub search: BTreeMap<String, Payload>,
+    /// The archive of the last good build, for the writer's panels.
+    archive: Option<Arc<Archive>>,
+    warnings: Arc<Vec<Diagnostic>>,
+    content_dir: String,
+    /// Postmortem page path → index in `archive`.
+    by_path: HashMap<String, usize>,
     pub errors: Vec<Diagnostic>,
     pub generation: u64,
 }
 
 impl Served {
+    /// The file served at `rel`. A generated page wins over a content file of the same path.
+    pub fn get(&self, rel: &str) -> Option<&Payload> {
+        self.derived
+            .get(rel)
+            .or_else(|| self.search.get(rel))
+            .or_else(|| self.pages.get(rel))
+            .or_else(|| self.assets.get(rel))
+    }
+
+    /// The writer's panel for the postmortem page at `rel`.
+    pub fn panel(&self, rel: &str) -> Option<String> {
+        let archive = self.archive.as_ref()?;
+        let inc = archive.incidents.get(*self.by_path.get(rel)?)?;
+        let shown = format!("{}/{}", self.content_dir, inc.source);
+        let diags: Vec<&Diagnostic> = self.warnings.iter().filter(|d| d.path == shown).collect();
+        Some(panel::panel(inc, &shown, &diags))
+    }
+
     fn state_json(&self) -> String {
         let view = StateView {
             errors: self
@@ -86,68 +129,203 @@ impl Served {
     }
 }
 
-/// Writer's panels for every postmortem page of `site`.
-fn panels(site: &Site) -> HashMap<String, String> {
-    let content = site.config.content_dir.trim_end_matches('/');
-    site.archive
-        .incidents
+/// Paths whose content differs between `old` and `new` (added, changed or removed).
+fn changed(old: &BTreeMap<String, Payload>, new: &BTreeMap<String, Payload>) -> Vec<String> {
+    let mut out: Vec<String> = new
         .iter()
-        .map(|inc| {
-            let shown = format!("{content}/{}", inc.source);
-            let diags: Vec<&Diagnostic> =
-                site.warnings.iter().filter(|d| d.path == shown).collect();
-            (
-                format!("postmortems/{}/index.html", inc.slug),
-                panel::panel(inc, &shown, &diags),
-            )
-        })
-        .collect()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    out.extend(old.keys().filter(|k| !new.contains_key(*k)).cloned());
+    out
 }
 
-/// Rebuilds and swaps the served site; returns the signal for open pages, if any.
-fn rebuild(opts: &BuildOptions, cache: &mut Cache, served: &RwLock<Served>) -> Option<Signal> {
+/// What the workers of tiers 2 and 3 render from.
+#[derive(Clone)]
+struct Snapshot {
+    archive: Arc<Archive>,
+    theme: Arc<Theme>,
+    config: Arc<Config>,
+}
+
+/// The newest of the snapshots waiting on `rx` (older ones are overtaken).
+fn latest(rx: &Receiver<Snapshot>) -> Option<Snapshot> {
+    let mut snap = rx.recv().ok()?;
+    while let Ok(newer) = rx.try_recv() {
+        snap = newer;
+    }
+    Some(snap)
+}
+
+fn fail(served: &RwLock<Served>, diagnostics: Vec<Diagnostic>) -> Option<Signal> {
+    crate::cmd::report(&diagnostics);
+    eprintln!("rebuild failed; still serving the last good site");
+    let mut s = served.write().ok()?;
+    s.errors = diagnostics;
+    s.generation += 1;
+    Some(Signal::Failed(s.state_json()))
+}
+
+/// Tier 1: loads the archive and renders the postmortem pages, swaps them in, and hands the
+/// archive to the derived-pages worker. Returns the signal for open pages, if any.
+fn rebuild(
+    opts: &BuildOptions,
+    cache: &mut Cache,
+    page_cache: &mut PageCache,
+    served: &RwLock<Served>,
+    derived: &Sender<Snapshot>,
+) -> Option<Signal> {
     let start = Instant::now();
-    let result = load_with(opts, cache);
-    let Ok(mut s) = served.write() else {
-        return None;
+    let Loaded {
+        config,
+        theme,
+        archive,
+        assets: assets_in,
+        mut warnings,
+        ..
+    } = match load_archive(opts, cache) {
+        Ok(l) => l,
+        Err(f) => return fail(served, f.diagnostics),
     };
-    match result {
-        Ok(site) => {
-            let panels = panels(&site);
-            let changed = site
-                .output
-                .files
-                .iter()
-                .filter(|(k, v)| s.files.get(*k) != Some(*v))
-                .count()
-                + s.files
-                    .keys()
-                    .filter(|k| !site.output.files.contains_key(*k))
-                    .count();
-            let was_failing = !s.errors.is_empty();
-            crate::cmd::report(&site.warnings);
-            println!(
-                "rebuilt {} postmortems in {} ms ({} from cache, {} redone; {} output files changed)",
-                site.archive.incidents.len(),
-                start.elapsed().as_millis(),
-                cache.reused,
-                cache.processed,
-                changed
-            );
-            s.files = site.output.files;
-            s.panels = panels;
-            s.errors.clear();
-            s.generation += 1;
-            (changed > 0 || was_failing).then_some(Signal::Reload)
+    // Only the pages that changed come back; the others stay as they are served.
+    let fresh: SiteOutput = match pages::render_postmortems(&archive, &theme, &config, page_cache) {
+        Ok(o) => o,
+        Err(mut d) => {
+            d.extend(warnings);
+            return fail(served, d);
         }
-        Err(f) => {
-            crate::cmd::report(&f.diagnostics);
-            eprintln!("rebuild failed; still serving the last good site");
-            s.errors = f.diagnostics;
-            s.generation += 1;
-            Some(Signal::Failed(s.state_json()))
+    };
+    let mut assets = SiteOutput::default();
+    place_assets(&archive, &assets_in, &mut assets, &mut warnings);
+    crate::cmd::report(&warnings);
+    let by_path = archive
+        .incidents
+        .iter()
+        .enumerate()
+        .map(|(i, inc)| (format!("postmortems/{}/index.html", inc.slug), i))
+        .collect();
+    let archive = Arc::new(archive);
+    let mut s = served.write().ok()?;
+    let mut paths = changed(&s.assets, &assets.files);
+    s.assets = assets.files;
+    // Pages of deleted or renamed postmortems go.
+    let gone: Vec<String> = s
+        .pages
+        .keys()
+        .filter(|k| !page_cache.contains(k))
+        .cloned()
+        .collect();
+    for k in gone {
+        s.pages.remove(&k);
+        paths.push(k);
+    }
+    for (k, v) in fresh.files {
+        if s.pages.get(&k) != Some(&v) {
+            paths.push(k.clone());
+            s.pages.insert(k, v);
         }
     }
+    let was_failing = !s.errors.is_empty();
+    if was_failing {
+        paths = vec!["*".into()];
+    }
+    println!(
+        "rebuilt {} postmortems in {} ms ({} files from cache, {} read again; {} pages rendered); lists, reports and search follow",
+        archive.incidents.len(),
+        start.elapsed().as_millis(),
+        cache.reused,
+        cache.processed,
+        page_cache.rendered,
+    );
+    s.archive = Some(Arc::clone(&archive));
+    s.warnings = Arc::new(warnings);
+    s.content_dir = config.content_dir.trim_end_matches('/').to_string();
+    s.by_path = by_path;
+    s.errors.clear();
+    s.generation += 1;
+    drop(s);
+    let _ = derived.send(Snapshot {
+        archive,
+        theme: Arc::new(theme),
+        config: Arc::new(config),
+    });
+    (!paths.is_empty()).then_some(Signal::Reload(paths))
+}
+
+/// Tier 2: every derived page and file of `snap`, swapped in; returns the signal.
+fn render_derived(snap: &Snapshot, served: &RwLock<Served>) -> Option<Signal> {
+    let start = Instant::now();
+    let mut out = match pages::render_derived(&snap.archive, &snap.theme, &snap.config) {
+        Ok(o) => o,
+        Err(d) => return fail(served, d),
+    };
+    let mut all: BTreeSet<&String> = out.files.keys().collect();
+    let page_paths: Vec<String> = snap
+        .archive
+        .incidents
+        .iter()
+        .map(|i| format!("postmortems/{}/index.html", i.slug))
+        .collect();
+    all.extend(page_paths.iter());
+    let sitemap = pages::sitemap(all.into_iter(), &snap.archive, &snap.config.base_url());
+    out.add("sitemap.xml", sitemap);
+    let mut s = served.write().ok()?;
+    let paths = changed(&s.derived, &out.files);
+    s.derived = out.files;
+    println!(
+        "rendered lists, reports and feeds in {} ms",
+        start.elapsed().as_millis()
+    );
+    (!paths.is_empty()).then_some(Signal::Reload(paths))
+}
+
+/// Tier 3: the search index of `snap`, swapped in. Open pages are not reloaded for it.
+fn render_search(snap: &Snapshot, served: &RwLock<Served>) -> Option<Signal> {
+    let start = Instant::now();
+    let files =
+        match pages::search_files(crate::search::index(&snap.archive, &snap.config.language)) {
+            Ok(f) => f,
+            Err(d) => return fail(served, d),
+        };
+    let files = files
+        .into_iter()
+        .map(|(p, b)| (p, Payload::Bytes(b)))
+        .collect();
+    served.write().ok()?.search = files;
+    println!("search index rebuilt in {} ms", start.elapsed().as_millis());
+    None
+}
+
+/// Starts the tier 2 and 3 workers; returns where tier 1 sends its snapshots.
+fn workers(served: &Arc<RwLock<Served>>, tx: &broadcast::Sender<Signal>) -> Sender<Snapshot> {
+    let (derived_tx, derived_rx) = channel::<Snapshot>();
+    let (search_tx, search_rx) = channel::<Snapshot>();
+    {
+        let served = Arc::clone(served);
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            while let Some(snap) = latest(&derived_rx) {
+                if let Some(sig) = render_derived(&snap, &served) {
+                    let _ = tx.send(sig);
+                }
+                if search_tx.send(snap).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    {
+        let served = Arc::clone(served);
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            while let Some(snap) = latest(&search_rx) {
+                if let Some(sig) = render_search(&snap, &served) {
+                    let _ = tx.send(sig);
+                }
+            }
+        });
+    }
+    derived_tx
 }
 
 /// Runs the server until Ctrl-C.
@@ -176,15 +354,24 @@ pub fn run(mut opts: ServeOptions) -> Result<(), String> {
         strict: false,
     };
     let served = Arc::new(RwLock::new(Served::default()));
-    let mut cache = Cache::default();
-    rebuild(&build_opts, &mut cache, &served);
+    let mut cache = Cache::persistent();
+    let mut page_cache = PageCache::default();
+    let (tx, _) = broadcast::channel::<Signal>(16);
+    // The first build renders its lists before the server starts, so the first visit finds
+    // a whole site; the search index follows in the background.
+    let (first_tx, first_rx) = channel::<Snapshot>();
+    rebuild(&build_opts, &mut cache, &mut page_cache, &served, &first_tx);
+    let derived_tx = workers(&served, &tx);
+    if let Ok(snap) = first_rx.try_recv() {
+        render_derived(&snap, &served);
+        let _ = derived_tx.send(snap);
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the server: {e}"))?;
-    let (tx, _) = broadcast::channel::<Signal>(16);
 
     let content_dir = opts.root.join(&config.content_dir);
     let ignored = vec![
@@ -203,7 +390,13 @@ pub fn run(mut opts: ServeOptions) -> Result<(), String> {
                 while let Ok(more) = changes.try_recv() {
                     paths.extend(more);
                 }
-                if let Some(sig) = rebuild(&build_opts, &mut cache, &served) {
+                if let Some(sig) = rebuild(
+                    &build_opts,
+                    &mut cache,
+                    &mut page_cache,
+                    &served,
+                    &derived_tx,
+                ) {
                     let _ = tx.send(sig);
                 }
             }

@@ -62,7 +62,18 @@ pub const LIVE_JS: &str = r#"(() => {
   window.__inquest = { show, hide };
   fetch("/__inquest/state").then(r => r.json()).then(show).catch(() => {});
   const es = new EventSource("/__inquest/events");
-  es.addEventListener("reload", () => location.reload());
+  // A rebuild names the output files that changed: reload when this page is one of them,
+  // or a stylesheet, script or image it may use ("*": everything changed).
+  function mine(paths) {
+    let p = decodeURIComponent(location.pathname).replace(/^\/+/, "");
+    if (p === "" || p.endsWith("/")) p += "index.html";
+    return paths.some(c => c === "*" || c === p || (!c.endsWith(".html") && !c.startsWith("pagefind/") && !c.endsWith(".json") && !c.endsWith(".xml") && !c.endsWith(".ics")));
+  }
+  es.addEventListener("reload", ev => {
+    let paths = ["*"];
+    try { paths = JSON.parse(ev.data); } catch (_) {}
+    if (mine(paths)) location.reload();
+  });
   es.addEventListener("failed", ev => show(JSON.parse(ev.data)));
 })();
 "#;

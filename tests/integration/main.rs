@@ -7,6 +7,7 @@ mod browser;
 mod build;
 mod cli;
 mod feeds;
+mod incremental;
 mod reports;
 mod search;
 mod serve;

@@ -112,12 +112,45 @@ fn an_edit_is_served_and_announced_and_a_broken_file_shows_the_overlay() {
         },
         "the edit to be served",
     );
-    let saw_reload = lines
-        .by_ref()
-        .take(200)
-        .map_while(Result::ok)
-        .any(|l| l == "event: reload");
-    assert!(saw_reload, "a reload event is sent");
+    // The first reload event names the edited page (pages showing others stay put); the
+    // lists follow from the derived-pages worker.
+    let mut reloads = Vec::new();
+    let mut last_event = String::new();
+    for l in lines.by_ref().take(400).map_while(Result::ok) {
+        if let Some(e) = l.strip_prefix("event: ") {
+            last_event = e.to_string();
+        } else if let Some(d) = l.strip_prefix("data: ") {
+            if last_event == "reload" {
+                reloads.push(d.to_string());
+                if d.contains("\"index.html\"") {
+                    break;
+                }
+            }
+        }
+    }
+    assert!(
+        reloads
+            .first()
+            .is_some_and(|d| d.contains("postmortems/2024-06-20-db-failover/index.html")),
+        "the first reload names the edited page: {reloads:?}"
+    );
+    assert!(
+        !reloads[0].contains("\"index.html\""),
+        "the page edit alone does not reload the home page: {reloads:?}"
+    );
+    assert!(
+        reloads.iter().any(|d| d.contains("\"index.html\"")),
+        "the home page's list changed and is announced: {reloads:?}"
+    );
+    wait_for(
+        || {
+            get(server.port, "/")
+                .unwrap()
+                .1
+                .contains("Replica promotion stalled")
+        },
+        "the home page to list the new title",
+    );
 
     // A broken file: the overlay payload names it, and the last good page is still served.
     let bad = root.join("content/2024/broken.md");
