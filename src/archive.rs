@@ -34,6 +34,8 @@ pub struct Archive {
     pub records: Vec<Record>,
     pub taxonomies: Vec<Taxonomy>,
     pub durations: DurationSummary,
+    /// Internal postmortems in this edition (set by the build after assembly).
+    pub editions: crate::edition::Facts,
 }
 
 /// Values of taxonomy `name` for one incident.
@@ -121,6 +123,7 @@ pub fn assemble(mut incidents: Vec<Incident>, taxonomies: &[String]) -> (Archive
             records,
             taxonomies: taxes,
             durations,
+            editions: Default::default(),
         },
         diags,
     )
