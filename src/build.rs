@@ -720,6 +720,38 @@ mod tests {
     }
 
     #[test]
+    fn one_cache_never_mixes_editions() {
+        // `serve` keeps one cache: switching edition must redo every file, not reuse the
+        // other edition's results.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/editions");
+        let mut cache = Cache::default();
+        let leaks = |site: &Site| {
+            site.archive
+                .incidents
+                .iter()
+                .filter(|i| i.body_html.contains("SentinelInternal"))
+                .count()
+        };
+        let opts = |edition| BuildOptions {
+            root: root.clone(),
+            edition: Some(edition),
+            ..BuildOptions::default()
+        };
+        let public = load_with(&opts(Edition::Public), &mut cache).unwrap();
+        assert_eq!((public.archive.incidents.len(), leaks(&public)), (4, 0));
+        let internal = load_with(&opts(Edition::Internal), &mut cache).unwrap();
+        assert_eq!(cache.reused, 0);
+        assert_eq!(internal.archive.incidents.len(), 8);
+        assert!(leaks(&internal) >= 4);
+        let again = load_with(&opts(Edition::Public), &mut cache).unwrap();
+        assert_eq!(cache.reused, 0);
+        assert_eq!((again.archive.incidents.len(), leaks(&again)), (4, 0));
+        let same = load_with(&opts(Edition::Public), &mut cache).unwrap();
+        assert_eq!(cache.processed, 0, "same edition, same files: all reused");
+        assert_eq!(leaks(&same), 0);
+    }
+
+    #[test]
     fn output_inside_content_is_refused() {
         let root = Path::new("/site");
         assert!(
