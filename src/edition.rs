@@ -89,6 +89,8 @@ impl Prepared {
     /// Records on the extracted metadata what extraction could not see.
     pub fn mark(&mut self, meta: &mut IncidentMeta) {
         meta.internal = self.internal;
+        // Templates find them in `extra` too, as they would any other unknown key.
+        meta.extra.extend(self.internal_extra.clone());
         meta.internal_extra = std::mem::take(&mut self.internal_extra);
     }
 }
