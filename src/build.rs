@@ -68,7 +68,7 @@ pub struct Report {
 pub struct Failure {
     pub diagnostics: Vec<Diagnostic>,
     /// Postmortems that were fine and would have become pages (for the "nothing lost"
-    /// accounting: files = pages + drafts + files named in errors).
+    /// accounting: files = pages + drafts + internal left out + files named in errors).
     pub pages_ok: usize,
     pub drafts_skipped: usize,
     /// Internal postmortems the public edition left out.
