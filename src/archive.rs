@@ -35,6 +35,8 @@ pub struct Archive {
     pub records: Vec<Record>,
     pub taxonomies: Vec<Taxonomy>,
     pub durations: DurationSummary,
+    /// Internal postmortems in this edition (set by the build after assembly).
+    pub editions: crate::edition::Facts,
 }
 
 /// Values of taxonomy `name` for one incident.
@@ -125,6 +127,7 @@ pub fn assemble(
             records,
             taxonomies: taxes,
             durations,
+            editions: Default::default(),
         },
         diags,
     )

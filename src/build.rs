@@ -13,6 +13,7 @@ use crate::archive::{assemble, Archive};
 use crate::config::Config;
 use crate::content::{self, walk};
 use crate::diagnostic::Diagnostic;
+use crate::edition::{self, Edition, PublicStats};
 use crate::extract::{self, zone};
 use crate::markdown::{self, RenderOptions};
 use crate::model::{Incident, Slug, Zone};
@@ -31,6 +32,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Treat warnings as errors (also `strict = true` in site.toml).
     pub strict: bool,
+    /// The edition to build; `[editions] default` in site.toml (else public) when `None`.
+    pub edition: Option<Edition>,
 }
 
 /// The site loaded and rendered in memory.
@@ -48,8 +51,11 @@ pub struct Site {
 
 #[derive(Debug)]
 pub struct Report {
+    pub edition: Edition,
     pub postmortems: usize,
     pub drafts_skipped: usize,
+    /// Internal postmortems left out (public edition) or included (internal edition).
+    pub internal: usize,
     pub terms: usize,
     pub files_written: usize,
     pub elapsed: Duration,
@@ -62,9 +68,11 @@ pub struct Report {
 pub struct Failure {
     pub diagnostics: Vec<Diagnostic>,
     /// Postmortems that were fine and would have become pages (for the "nothing lost"
-    /// accounting: files = pages + drafts + files named in errors).
+    /// accounting: files = pages + drafts + internal left out + files named in errors).
     pub pages_ok: usize,
     pub drafts_skipped: usize,
+    /// Internal postmortems the public edition left out.
+    pub internal_skipped: usize,
 }
 
 impl From<Vec<Diagnostic>> for Failure {
@@ -73,6 +81,7 @@ impl From<Vec<Diagnostic>> for Failure {
             diagnostics,
             pages_ok: 0,
             drafts_skipped: 0,
+            internal_skipped: 0,
         }
     }
 }
@@ -84,11 +93,17 @@ impl Failure {
 }
 
 /// The outcome of one postmortem file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct FileOutcome {
     incident: Option<std::sync::Arc<Incident>>,
     diagnostics: Vec<Diagnostic>,
     draft_skipped: bool,
+    /// An internal postmortem the public edition leaves out; `incident` is then its anonymous
+    /// copy for the statistics, if they count internal postmortems.
+    internal_skipped: bool,
+    /// Public edition: files (content-relative; a folder ends in `/`) that internal text links
+    /// to, not to be published.
+    withheld: Vec<String>,
 }
 
 /// Shown path of a content file: `content/2023/x.md`.
@@ -108,25 +123,33 @@ fn process(
     let fail = |d: Diagnostic| FileOutcome {
         incident: None,
         diagnostics: vec![d],
-        draft_skipped: false,
+        ..FileOutcome::default()
     };
-    let (doc, mut diagnostics) = match content::parse(&entry.rel, &shown, bytes) {
+    let (mut doc, mut diagnostics) = match content::parse(&entry.rel, &shown, bytes) {
         Ok(x) => x,
         Err(d) => return fail(d),
+    };
+    // What this edition may not show leaves the document before anything reads it.
+    let mut prepared = edition::prepare(&mut doc, config);
+    diagnostics.append(&mut prepared.diagnostics);
+    let withheld = match config.edition {
+        Edition::Public => withheld(&doc, &prepared),
+        Edition::Internal => Vec::new(),
     };
     let opts = extract::Options {
         site_zone,
         config: &config.extract,
         taxonomies: &config.taxonomies,
     };
-    let (meta, ds) = extract::extract(&doc, &opts);
+    let (mut meta, ds) = extract::extract(&doc, &opts);
     diagnostics.extend(ds);
+    prepared.mark(&mut meta);
     // A file with errors is reported as such, draft or not, so it is counted exactly once.
     if diagnostics.iter().any(Diagnostic::is_error) {
         return FileOutcome {
             incident: None,
             diagnostics,
-            draft_skipped: false,
+            ..FileOutcome::default()
         };
     }
     if meta.draft && !drafts {
@@ -134,10 +157,36 @@ fn process(
             incident: None,
             diagnostics,
             draft_skipped: true,
+            withheld,
+            ..FileOutcome::default()
+        };
+    }
+    if meta.internal && config.edition == Edition::Public {
+        let counted = (config.editions.public_stats == PublicStats::All)
+            .then(|| edition::anonymous(&meta))
+            .and_then(|meta| {
+                Some(std::sync::Arc::new(Incident {
+                    slug: Slug::from_text("internal")?,
+                    source: entry.rel.clone(),
+                    window: extract::window(&meta, site_zone),
+                    meta,
+                    body_html: String::new(),
+                    plain_text: String::new(),
+                    toc: Vec::new(),
+                    attachments: Vec::new(),
+                    fingerprint: 0,
+                }))
+            });
+        return FileOutcome {
+            incident: counted,
+            diagnostics,
+            internal_skipped: true,
+            withheld,
+            ..FileOutcome::default()
         };
     }
     let rendered = markdown::render(
-        &doc.body,
+        prepared.render_body.as_deref().unwrap_or(&doc.body),
         doc.kind,
         Some(meta.title()),
         RenderOptions {
@@ -158,7 +207,7 @@ fn process(
             return FileOutcome {
                 incident: None,
                 diagnostics,
-                draft_skipped: false,
+                ..FileOutcome::default()
             };
         }
     };
@@ -188,8 +237,32 @@ fn process(
             fingerprint,
         })),
         diagnostics,
-        draft_skipped: false,
+        withheld,
+        ..FileOutcome::default()
     }
+}
+
+/// Public edition: what internal text links to (and the folder of an internal page bundle,
+/// `incident/index.md`), as content-relative paths; a folder ends in `/`.
+fn withheld(doc: &content::Document, prepared: &edition::Prepared) -> Vec<String> {
+    let dir = doc.dir();
+    let mut out: Vec<String> = markdown::links(&prepared.internal_text)
+        .iter()
+        .filter_map(|link| {
+            let decoded = percent_decode(link.split(['#', '?']).next().unwrap_or(""));
+            let joined = if dir.is_empty() {
+                decoded
+            } else {
+                format!("{dir}/{decoded}")
+            };
+            normalise(&joined).filter(|p| !p.is_empty())
+        })
+        .collect();
+    let bundle = ["index", "readme", "_index"].contains(&doc.stem().to_ascii_lowercase().as_str());
+    if prepared.internal && bundle && !dir.is_empty() {
+        out.push(format!("{dir}/"));
+    }
+    out
 }
 
 /// Front matter `slug`, else the file name (for `index.md`/`README.md`, the folder's name),
@@ -277,7 +350,7 @@ fn outcome(
             let outcome = FileOutcome {
                 incident: None,
                 diagnostics: vec![d],
-                draft_skipped: false,
+                ..FileOutcome::default()
             };
             let c = Cached {
                 stamp: None,
@@ -343,6 +416,7 @@ pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure
         theme,
         archive,
         assets,
+        withheld,
         drafts_skipped,
         files,
         mut warnings,
@@ -353,7 +427,7 @@ pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure
         Failure::from(d)
     })?;
     timer.lap("pages and feeds");
-    place_assets(&archive, &assets, &mut output, &mut warnings);
+    place_assets(&archive, &assets, &withheld, &mut output, &mut warnings);
     Ok(Site {
         config,
         archive,
@@ -372,6 +446,9 @@ pub struct Loaded {
     pub archive: Archive,
     /// Files in the content folder that are not postmortems (attachments).
     pub assets: Vec<walk::Entry>,
+    /// Content files linked only from internal text, or beside an internal postmortem: not
+    /// copied into this edition.
+    pub withheld: BTreeSet<String>,
     pub drafts_skipped: usize,
     /// Postmortem files found.
     pub files: usize,
@@ -380,7 +457,9 @@ pub struct Loaded {
 
 /// Reads, extracts and assembles the archive, reusing and updating `cache`.
 pub fn load_archive(opts: &BuildOptions, cache: &mut Cache) -> Result<Loaded, Failure> {
-    let mut config = Config::load(&opts.root).map_err(Failure::from)?;
+    let loaded = Config::load(&opts.root).map_err(Failure::from)?;
+    // The edition is part of the configuration from here on (and so of the cache key).
+    let mut config = loaded.for_edition(opts.edition.unwrap_or(loaded.editions.default));
     if let Some(u) = &opts.base_url {
         config.base_url = u.clone();
     }
@@ -445,11 +524,20 @@ pub fn load_archive(opts: &BuildOptions, cache: &mut Cache) -> Result<Loaded, Fa
     let files = walked.postmortems.len();
     let mut incidents = Vec::with_capacity(outcomes.len());
     let mut drafts_skipped = 0;
+    let mut internal = edition::Facts::default();
+    let mut withheld: BTreeSet<String> = BTreeSet::new();
     for o in outcomes {
         diagnostics.extend(o.diagnostics);
         drafts_skipped += usize::from(o.draft_skipped);
-        incidents.extend(o.incident);
+        withheld.extend(o.withheld);
+        if o.internal_skipped {
+            internal.internal += 1;
+            internal.counted.extend(o.incident);
+        } else {
+            incidents.extend(o.incident);
+        }
     }
+
     check_duplicate_slugs(&incidents, &config, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         let named: BTreeSet<&str> = diagnostics
@@ -465,10 +553,15 @@ pub fn load_archive(opts: &BuildOptions, cache: &mut Cache) -> Result<Loaded, Fa
             diagnostics,
             pages_ok,
             drafts_skipped,
+            internal_skipped: internal.internal,
         });
     }
+    if config.edition == Edition::Internal {
+        internal.internal = incidents.iter().filter(|i| i.meta.internal).count();
+    }
     timer.lap("read, parse, extract, render");
-    let (archive, ds) = assemble(incidents, &config.taxonomies);
+    let (mut archive, ds) = assemble(incidents, &config.taxonomies);
+    archive.editions = internal;
     timer.lap("assemble");
     diagnostics.extend(ds);
     Ok(Loaded {
@@ -476,6 +569,7 @@ pub fn load_archive(opts: &BuildOptions, cache: &mut Cache) -> Result<Loaded, Fa
         theme,
         archive,
         assets: walked.assets,
+        withheld,
         drafts_skipped,
         files,
         warnings: diagnostics,
@@ -564,6 +658,7 @@ fn check_duplicate_slugs(
 pub fn place_assets(
     archive: &Archive,
     assets: &[walk::Entry],
+    withheld: &BTreeSet<String>,
     out: &mut SiteOutput,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -592,6 +687,14 @@ pub fn place_assets(
     }
     for a in assets {
         if used.contains(a.rel.as_str()) {
+            continue;
+        }
+        // Linked from internal text only, or inside an internal postmortem's folder.
+        if withheld.contains(&a.rel)
+            || withheld
+                .iter()
+                .any(|w| w.ends_with('/') && a.rel.starts_with(w.as_str()))
+        {
             continue;
         }
         if out.files.contains_key(&a.rel) {
@@ -657,6 +760,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
             diagnostics,
             pages_ok: 0,
             drafts_skipped: site.drafts_skipped,
+            internal_skipped: 0,
         });
     }
     let out_dir = output_dir(opts, &site.config);
@@ -670,8 +774,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
         )
         .with_hint("check that the disk has space and the folder is writable; the previous site was left in place")]))?;
     Ok(Report {
+        edition: site.config.edition,
         postmortems: site.archive.incidents.len(),
         drafts_skipped: site.drafts_skipped,
+        internal: site.archive.editions.internal,
         terms: site.archive.taxonomies.iter().map(|t| t.terms.len()).sum(),
         files_written,
         elapsed: start.elapsed(),
@@ -713,6 +819,38 @@ mod tests {
             "{}",
             o.diagnostics[0]
         );
+    }
+
+    #[test]
+    fn one_cache_never_mixes_editions() {
+        // `serve` keeps one cache: switching edition must redo every file, not reuse the
+        // other edition's results.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/editions");
+        let mut cache = Cache::persistent();
+        let leaks = |site: &Site| {
+            site.archive
+                .incidents
+                .iter()
+                .filter(|i| i.body_html.contains("SentinelInternal"))
+                .count()
+        };
+        let opts = |edition| BuildOptions {
+            root: root.clone(),
+            edition: Some(edition),
+            ..BuildOptions::default()
+        };
+        let public = load_with(&opts(Edition::Public), &mut cache).unwrap();
+        assert_eq!((public.archive.incidents.len(), leaks(&public)), (4, 0));
+        let internal = load_with(&opts(Edition::Internal), &mut cache).unwrap();
+        assert_eq!(cache.reused, 0);
+        assert_eq!(internal.archive.incidents.len(), 8);
+        assert!(leaks(&internal) >= 4);
+        let again = load_with(&opts(Edition::Public), &mut cache).unwrap();
+        assert_eq!(cache.reused, 0);
+        assert_eq!((again.archive.incidents.len(), leaks(&again)), (4, 0));
+        let same = load_with(&opts(Edition::Public), &mut cache).unwrap();
+        assert_eq!(cache.processed, 0, "same edition, same files: all reused");
+        assert_eq!(leaks(&same), 0);
     }
 
     #[test]

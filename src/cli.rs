@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::edition::Edition;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,6 +52,27 @@ pub struct ServeArgs {
     /// Include postmortems marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
+    /// Preview this edition (default: `[editions] default` in site.toml, else public)
+    #[arg(long, short = 'e', value_enum, value_name = "EDITION")]
+    pub edition: Option<EditionArg>,
+}
+
+/// `--edition`: which site to build from the archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EditionArg {
+    /// Leaves out internal postmortems, internal passages and internal front-matter fields
+    Public,
+    /// Everything, with internal postmortems and passages marked
+    Internal,
+}
+
+impl From<EditionArg> for Edition {
+    fn from(e: EditionArg) -> Edition {
+        match e {
+            EditionArg::Public => Edition::Public,
+            EditionArg::Internal => Edition::Internal,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +105,9 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit code 1 when there are any)
     #[arg(long)]
     pub strict: bool,
+    /// Check this edition (default: `[editions] default` in site.toml, else public)
+    #[arg(long, short = 'e', value_enum, value_name = "EDITION")]
+    pub edition: Option<EditionArg>,
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +127,9 @@ pub struct BuildArgs {
     /// Treat warnings as errors (for CI)
     #[arg(long)]
     pub strict: bool,
+    /// Build this edition (default: `[editions] default` in site.toml, else public)
+    #[arg(long, short = 'e', value_enum, value_name = "EDITION")]
+    pub edition: Option<EditionArg>,
 }
 
 #[derive(Debug, Args)]
@@ -121,4 +150,8 @@ pub struct ExtractArgs {
     /// Site folder whose site.toml gives the default time zone and extraction settings
     #[arg(long, short = 'r', value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Read the files as this edition does (default: `[editions] default` in site.toml, else
+    /// public: what the public site would read from them)
+    #[arg(long, short = 'e', value_enum, value_name = "EDITION")]
+    pub edition: Option<EditionArg>,
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{suggest, Diagnostic};
+use crate::edition::{Edition, PublicStats};
 
 pub const FILE_NAME: &str = "site.toml";
 
@@ -50,6 +51,34 @@ pub struct Config {
     pub extract: ExtractConfig,
     pub history: HistoryConfig,
     pub feeds: FeedsConfig,
+    pub editions: EditionsConfig,
+    /// The edition being built. Not a key of its own: `[editions] default` or `--edition`
+    /// choose it, and [`Config::for_edition`] sets it with the edition's overrides.
+    #[serde(skip_deserializing)]
+    pub edition: Edition,
+}
+
+/// `[editions]`: the public and the internal site built from one archive (see `edition`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct EditionsConfig {
+    /// The edition `build`, `serve` and `check` use without `--edition`.
+    pub default: Edition,
+    /// Front-matter keys left out of the public edition (`["authors", "internal_notes"]`).
+    pub internal_fields: Vec<String>,
+    /// Whether the public statistics page also counts internal postmortems (anonymously).
+    pub public_stats: PublicStats,
+    pub public: EditionOverrides,
+    pub internal: EditionOverrides,
+}
+
+/// `[editions.public]`, `[editions.internal]`: what differs from the top-level keys.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct EditionOverrides {
+    pub base_url: Option<String>,
+    pub title: Option<String>,
+    pub output_dir: Option<String>,
 }
 
 /// How days are shaded in the calendar strip and the 12-month calendar.
@@ -135,6 +164,8 @@ impl Default for Config {
             extract: ExtractConfig::default(),
             history: HistoryConfig::default(),
             feeds: FeedsConfig::default(),
+            editions: EditionsConfig::default(),
+            edition: Edition::Public,
         }
     }
 }
@@ -175,11 +206,23 @@ const TOP_KEYS: &[&str] = &[
     "extract",
     "history",
     "feeds",
+    "editions",
 ];
 const HIGHLIGHT_KEYS: &[&str] = &["light", "dark"];
 const EXTRACT_KEYS: &[&str] = &["services", "auto_tags", "tag_keywords"];
 const HISTORY_KEYS: &[&str] = &["shade_by", "days", "end"];
 const FEEDS_KEYS: &[&str] = &["limit"];
+const EDITIONS_KEYS: &[&str] = &[
+    "default",
+    "internal_fields",
+    "public_stats",
+    "public",
+    "internal",
+];
+const EDITION_KEYS: &[&str] = &["base_url", "title", "output_dir"];
+/// Front-matter keys that decide what is published: dropping them from the public edition
+/// would publish what they hold back.
+const NEVER_INTERNAL: &[&str] = &["visibility", "draft"];
 
 impl Config {
     /// Reads `site.toml` from `root`. Every problem comes back as a diagnostic with its line.
@@ -230,6 +273,22 @@ impl Config {
         ] {
             if let Some(toml::Value::Table(t)) = table.get(section) {
                 check_keys(t, keys, Some(section), text, shown, &mut errors);
+            }
+        }
+        if let Some(toml::Value::Table(eds)) = table.get("editions") {
+            check_keys(
+                eds,
+                EDITIONS_KEYS,
+                Some("editions"),
+                text,
+                shown,
+                &mut errors,
+            );
+            for name in ["public", "internal"] {
+                if let Some(toml::Value::Table(t)) = eds.get(name) {
+                    let section = format!("editions.{name}");
+                    check_keys(t, EDITION_KEYS, Some(&section), text, shown, &mut errors);
+                }
             }
         }
         if !errors.is_empty() {
@@ -315,11 +374,85 @@ impl Config {
                 ));
             }
         }
+        self.validate_editions(text, shown, &mut errors);
         if errors.is_empty() {
             Ok(())
         } else {
             Err(errors)
         }
+    }
+
+    fn validate_editions(&self, text: &str, shown: &str, errors: &mut Vec<Diagnostic>) {
+        let eds = &self.editions;
+        let at = |key: &str| key_line(text, key);
+        for key in &eds.internal_fields {
+            if NEVER_INTERNAL.contains(&key.as_str()) {
+                errors.push(
+                    Diagnostic::error(
+                        shown,
+                        at("internal_fields"),
+                        format!("`{key}` cannot be an internal field: it decides what the public edition publishes"),
+                    )
+                    .with_hint(format!("remove `{key}` from `editions.internal_fields`")),
+                );
+            }
+        }
+        for (name, o) in [("public", &eds.public), ("internal", &eds.internal)] {
+            for (key, value) in [
+                ("base_url", &o.base_url),
+                ("title", &o.title),
+                ("output_dir", &o.output_dir),
+            ] {
+                if value.as_ref().is_some_and(|v| v.trim().is_empty()) {
+                    errors.push(
+                        Diagnostic::error(
+                            shown,
+                            section_key_line(text, &format!("editions.{name}"), key),
+                            format!("`editions.{name}.{key}` cannot be empty"),
+                        )
+                        .with_hint(format!("remove it to use the top-level `{key}`")),
+                    );
+                }
+            }
+        }
+        let public = self.for_edition(Edition::Public).output_dir;
+        let internal = self.for_edition(Edition::Internal).output_dir;
+        if public.trim_end_matches('/') == internal.trim_end_matches('/') {
+            errors.push(
+                Diagnostic::error(
+                    shown,
+                    section_key_line(text, "editions.internal", "output_dir"),
+                    format!("the public and the internal edition would both be written to `{public}`"),
+                )
+                .with_hint("give the internal edition its own folder: `[editions.internal] output_dir = \"public-internal\"`"),
+            );
+        }
+    }
+
+    /// The configuration as `edition` sees it: its `base_url`, `title` and `output_dir` when
+    /// `[editions.NAME]` sets them. The internal edition is written to `<output_dir>-internal`
+    /// unless told otherwise, so it never replaces the public site by accident.
+    pub fn for_edition(&self, edition: Edition) -> Config {
+        let mut c = self.clone();
+        c.edition = edition;
+        let o = match edition {
+            Edition::Public => &self.editions.public,
+            Edition::Internal => &self.editions.internal,
+        };
+        if let Some(v) = &o.base_url {
+            c.base_url = v.clone();
+        }
+        if let Some(v) = &o.title {
+            c.title = v.clone();
+        }
+        c.output_dir = match (&o.output_dir, edition) {
+            (Some(v), _) => v.clone(),
+            (None, Edition::Public) => self.output_dir.clone(),
+            (None, Edition::Internal) => {
+                format!("{}-internal", self.output_dir.trim_end_matches('/'))
+            }
+        };
+        c
     }
 
     /// The configured last day of the history views; `None` means the newest incident's date.
@@ -353,7 +486,11 @@ fn check_keys(
             Some(s) => format!("{s}.{key}"),
             None => key.clone(),
         };
-        let mut d = Diagnostic::error(shown, key_line(text, key), format!("unknown key `{name}`"));
+        let line = match section {
+            Some(s) => section_key_line(text, s, key),
+            None => key_line(text, key),
+        };
+        let mut d = Diagnostic::error(shown, line, format!("unknown key `{name}`"));
         d = match suggest(key, known.iter().copied()) {
             Some(s) => d.with_hint(format!("did you mean `{s}`?")),
             None => d.with_hint(format!("valid keys here: {}", known.join(", "))),
@@ -370,6 +507,25 @@ pub fn line_of(text: &str, pos: usize) -> u32 {
         .filter(|&&b| b == b'\n')
         .count() as u32
         + 1
+}
+
+/// 1-based line where `key` is assigned inside table `section` (`[editions.public]`), or
+/// where the table starts, or 0.
+fn section_key_line(text: &str, section: &str, key: &str) -> u32 {
+    let header = format!("[{section}]");
+    let Some(start) = text.lines().position(|l| l.trim() == header) else {
+        return key_line(text, section.rsplit('.').next().unwrap_or(section));
+    };
+    text.lines()
+        .enumerate()
+        .skip(start + 1)
+        .take_while(|(_, l)| !l.trim_start().starts_with('['))
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map_or(start as u32 + 1, |(i, _)| i as u32 + 1)
 }
 
 /// 1-based line where `key` is assigned (`key =` or `[key]`), or 0.
@@ -425,6 +581,76 @@ mod tests {
             err[1].hint.as_deref(),
             Some("did you mean `base16-ocean.dark`?")
         );
+    }
+
+    #[test]
+    fn editions_give_each_edition_its_own_url_title_and_folder() {
+        let c = Config::parse(
+            "title = \"Status\"\nbase_url = \"https://status.example/\"\n[editions]\ndefault = \"internal\"\ninternal_fields = [\"authors\"]\npublic_stats = \"all\"\n[editions.internal]\nbase_url = \"https://wiki.example/pm/\"\ntitle = \"Postmortems (internal)\"\n",
+            "site.toml",
+        )
+        .unwrap();
+        assert_eq!(c.editions.default, Edition::Internal);
+        assert_eq!(c.editions.public_stats, PublicStats::All);
+        let public = c.for_edition(Edition::Public);
+        assert_eq!(
+            (
+                public.title.as_str(),
+                public.base_url.as_str(),
+                public.output_dir.as_str()
+            ),
+            ("Status", "https://status.example/", "public")
+        );
+        let internal = c.for_edition(Edition::Internal);
+        assert_eq!(internal.edition, Edition::Internal);
+        assert_eq!(
+            (
+                internal.title.as_str(),
+                internal.base_url.as_str(),
+                internal.output_dir.as_str()
+            ),
+            (
+                "Postmortems (internal)",
+                "https://wiki.example/pm/",
+                "public-internal"
+            )
+        );
+    }
+
+    #[test]
+    fn edition_mistakes_are_located_errors() {
+        let err = Config::parse(
+            "base_url = \"/\"\n[editions.public]\nbase_ulr = \"x\"\n",
+            "site.toml",
+        )
+        .unwrap_err();
+        assert_eq!(err[0].line, 3, "{err:?}");
+        assert!(err[0].message.contains("editions.public.base_ulr"));
+        assert_eq!(err[0].hint.as_deref(), Some("did you mean `base_url`?"));
+
+        let err = Config::parse(
+            "[editions]\ninternal_fields = [\"draft\"]\n[editions.internal]\noutput_dir = \"public/\"\n",
+            "site.toml",
+        )
+        .unwrap_err();
+        assert_eq!(err.len(), 2, "{err:?}");
+        assert_eq!(err[0].line, 2);
+        assert!(err[0]
+            .message
+            .contains("`draft` cannot be an internal field"));
+        assert_eq!(err[1].line, 4);
+        assert!(
+            err[1].message.contains("both be written to `public`"),
+            "{}",
+            err[1].message
+        );
+
+        let err = Config::parse("[editions]\ndefault = \"private\"\n", "site.toml").unwrap_err();
+        assert_eq!(err[0].line, 2, "{err:?}");
+        assert!(err[0].message.contains("public") && err[0].message.contains("internal"));
+        // `edition` is not a key: the edition is chosen by `[editions] default` or --edition.
+        let err = Config::parse("edition = \"internal\"\n", "site.toml").unwrap_err();
+        assert_eq!(err[0].hint.as_deref(), Some("did you mean `editions`?"));
     }
 
     #[test]

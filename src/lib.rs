@@ -11,6 +11,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod edition;
 pub mod extract;
 pub mod feeds;
 pub mod highlight;

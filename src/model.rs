@@ -216,6 +216,12 @@ pub struct IncidentMeta {
     pub draft: bool,
     /// Front-matter keys inquest does not know, kept for templates.
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// The whole postmortem is internal (`visibility = "internal"`, or wholly fenced); set by
+    /// `edition::Prepared::mark`, as extraction never sees what decides it.
+    pub internal: bool,
+    /// Internal edition: front-matter keys declared internal in site.toml that inquest does not
+    /// otherwise know (`internal_notes`), shown marked on the page.
+    pub internal_extra: BTreeMap<String, serde_json::Value>,
 }
 
 impl IncidentMeta {

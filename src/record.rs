@@ -44,6 +44,8 @@ pub struct Record {
     pub services: Vec<String>,
     pub tags: Vec<String>,
     pub draft: bool,
+    /// `public` or `internal` (only the internal edition lists internal postmortems).
+    pub visibility: &'static str,
     pub timeline: Vec<TimelineEntry>,
     pub action_items: Vec<ActionItem>,
     /// `{field: "front_matter" | "prose" | "derived"}` for every known field.
@@ -94,6 +96,7 @@ pub fn record(meta: &IncidentMeta, window: &Window, source: &str, slug: Option<&
         services: meta.services.iter().map(|f| f.value.clone()).collect(),
         tags: meta.tags.iter().map(|f| f.value.clone()).collect(),
         draft: meta.draft,
+        visibility: if meta.internal { "internal" } else { "public" },
         timeline: meta.timeline.clone(),
         action_items: meta.action_items.clone(),
         provenance,

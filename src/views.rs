@@ -25,6 +25,8 @@ pub struct SiteView {
     /// Taxonomies with their display titles, for navigation.
     pub taxonomies: Vec<TaxonomyLink>,
     pub context_version: u32,
+    /// `public` or `internal`: the edition being built.
+    pub edition: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,6 +88,8 @@ pub struct Card {
     pub tags: Vec<TermLink>,
     pub summary: Option<String>,
     pub draft: bool,
+    /// An internal postmortem (only ever listed in the internal edition).
+    pub internal: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,8 +116,17 @@ pub struct PostmortemView {
     pub toc: Vec<TocEntry>,
     pub sources: BTreeMap<&'static str, FieldSource>,
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// Internal edition: front-matter fields declared internal that inquest does not otherwise
+    /// show (`[{name, value}]`, values as text).
+    pub internal_fields: Vec<NamedValue>,
     pub source: String,
     pub reading_minutes: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedValue {
+    pub name: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,6 +155,7 @@ pub fn site_view(config: &Config) -> SiteView {
             })
             .collect(),
         context_version: CONTEXT_VERSION,
+        edition: config.edition.name(),
     }
 }
 
@@ -305,6 +319,7 @@ pub fn card(inc: &Incident) -> Card {
         tags: term_links(m.tags.iter().map(|f| f.value.clone()), "tags"),
         summary: excerpt(inc),
         draft: m.draft,
+        internal: m.internal,
     }
 }
 
@@ -334,6 +349,22 @@ pub fn postmortem_view(inc: &Incident, record: &Record) -> PostmortemView {
         toc: inc.toc.clone(),
         sources,
         extra: m.extra.clone(),
+        internal_fields: m
+            .internal_extra
+            .iter()
+            .map(|(k, v)| NamedValue {
+                name: k.clone(),
+                value: match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Array(a) => a
+                        .iter()
+                        .map(|x| x.as_str().map_or_else(|| x.to_string(), String::from))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    other => other.to_string(),
+                },
+            })
+            .collect(),
         source: inc.source.clone(),
         reading_minutes: words.div_ceil(220).max(1),
     }

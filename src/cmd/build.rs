@@ -3,6 +3,7 @@
 use crate::build::{build, BuildOptions};
 use crate::cli::BuildArgs;
 use crate::cmd::{report, Outcome};
+use crate::edition::Edition;
 
 pub fn run(args: BuildArgs) -> Outcome {
     let opts = BuildOptions {
@@ -11,25 +12,37 @@ pub fn run(args: BuildArgs) -> Outcome {
         base_url: args.base_url,
         drafts: args.drafts,
         strict: args.strict,
+        edition: args.edition.map(Into::into),
     };
     match build(&opts) {
         Ok(r) => {
             report(&r.warnings);
-            let drafts = if r.drafts_skipped > 0 {
-                format!(
-                    " ({} draft{} left out; --drafts includes them)",
+            let mut notes = Vec::new();
+            if r.drafts_skipped > 0 {
+                notes.push(format!(
+                    "{} draft{} left out; --drafts includes them",
                     r.drafts_skipped,
                     plural(r.drafts_skipped)
-                )
-            } else {
+                ));
+            }
+            if r.internal > 0 {
+                notes.push(match r.edition {
+                    Edition::Public => format!("{} internal left out", r.internal),
+                    Edition::Internal => format!("{} of them internal", r.internal),
+                });
+            }
+            let drafts = if notes.is_empty() {
                 String::new()
+            } else {
+                format!(" ({})", notes.join("; "))
             };
             let warnings = match r.warnings.len() {
                 0 => String::new(),
                 n => format!(", {n} warning{}", plural(n)),
             };
             println!(
-                "built {} postmortem{}{drafts}, {} term{}, {} files into {} in {} ms{warnings}",
+                "built the {} edition: {} postmortem{}{drafts}, {} term{}, {} files into {} in {} ms{warnings}",
+                r.edition,
                 r.postmortems,
                 plural(r.postmortems),
                 r.terms,

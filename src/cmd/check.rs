@@ -112,6 +112,7 @@ pub fn run(args: CheckArgs) -> Outcome {
         base_url: None,
         drafts: args.drafts,
         strict: args.strict,
+        edition: args.edition.map(Into::into),
     };
     let (mut all, postmortems, strict) = match load(&opts) {
         Ok(site) => {

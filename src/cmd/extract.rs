@@ -5,6 +5,7 @@ use crate::cli::ExtractArgs;
 use crate::cmd::{report, Outcome};
 use crate::config::{Config, ExtractConfig};
 use crate::content;
+use crate::edition;
 use crate::extract::{self, zone};
 use crate::model::{Found, IncidentMeta};
 use crate::record::record;
@@ -20,6 +21,11 @@ pub fn run(args: ExtractArgs) -> Outcome {
         },
         None => Config::default(),
     };
+    let config = config.for_edition(
+        args.edition
+            .map(Into::into)
+            .unwrap_or(config.editions.default),
+    );
     let Some(site_zone) = zone::site_zone(&config.timezone) else {
         eprintln!("error: unknown timezone `{}` in site.toml", config.timezone);
         return Outcome::Failed;
@@ -39,7 +45,7 @@ pub fn run(args: ExtractArgs) -> Outcome {
         let rel = path
             .file_name()
             .map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
-        let (doc, mut diags) = match content::parse(&rel, &shown, &bytes) {
+        let (mut doc, mut diags) = match content::parse(&rel, &shown, &bytes) {
             Ok(x) => x,
             Err(d) => {
                 report(&[d]);
@@ -52,8 +58,11 @@ pub fn run(args: ExtractArgs) -> Outcome {
             config: &config.extract,
             taxonomies: &config.taxonomies,
         };
-        let (meta, ds) = extract::extract(&doc, &opts);
+        let mut prepared = edition::prepare(&mut doc, &config);
+        diags.append(&mut prepared.diagnostics);
+        let (mut meta, ds) = extract::extract(&doc, &opts);
         diags.extend(ds);
+        prepared.mark(&mut meta);
         if diags.iter().any(|d| d.is_error()) {
             outcome = Outcome::Failed;
         }
@@ -88,6 +97,9 @@ fn print_table(
     _cfg: &ExtractConfig,
 ) {
     println!("{shown}");
+    if meta.internal {
+        println!("  {:<15} internal", "visibility");
+    }
     row("title", &meta.title, Clone::clone);
     row("date", &meta.date, ToString::to_string);
     row("start", &meta.start_time, |t| {

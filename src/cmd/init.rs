@@ -17,6 +17,16 @@ taxonomies = ["tags", "services"]
 [highlight]
 light = "InspiredGitHub"
 dark = "base16-ocean.dark"
+
+# A public and an internal site from the same postmortems (`inquest build --edition internal`):
+# mark a postmortem `visibility = "internal"`, fence passages with <!-- internal --> and
+# <!-- /internal -->, and list front-matter keys only the internal site shows.
+[editions]
+default = "public"
+internal_fields = ["authors", "internal_notes"]
+
+[editions.internal]
+output_dir = "public-internal"
 "#;
 
 const EXAMPLE: &str = r#"+++
@@ -56,6 +66,11 @@ cache-admin flush --key=user:42 # what was meant
 
 - [x] Make `--scope` a required argument
 - [ ] Add a warm-up job that pre-fills the hottest keys
+
+<!-- internal -->
+Only the internal edition shows this passage: the on-call notes, names and links that the
+public history leaves out.
+<!-- /internal -->
 "#;
 
 pub fn run(args: InitArgs) -> Outcome {

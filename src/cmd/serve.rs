@@ -11,6 +11,7 @@ pub fn run(args: ServeArgs) -> Outcome {
         port: args.port,
         open: args.open,
         drafts: args.drafts,
+        edition: args.edition.map(Into::into),
     };
     match serve(opts) {
         Ok(()) => Outcome::Success,

@@ -93,14 +93,30 @@ pub fn split<'a>(text: &'a str, shown: &str) -> Result<Split<'a>, Diagnostic> {
     let inner = &text[inner_start..inner_end];
     let inner_line = 2;
     let fields = match format {
-        Format::Toml => parse_toml(inner, inner_line, shown)?,
-        Format::Yaml => parse_yaml(inner, inner_line, shown)?,
-    };
+        Format::Toml => parse_toml(inner, inner_line, shown),
+        Format::Yaml => parse_yaml(inner, inner_line, shown),
+    }
+    .map_err(|e| marker_in(inner, inner_line, shown).unwrap_or(e))?;
     Ok(Split {
         front: Some(FrontMatter { format, fields }),
         body: &text[body_start..],
         body_line: line_of(text, body_start),
     })
+}
+
+/// An internal-passage marker that broke the front matter: a clearer error than the parser's.
+fn marker_in(inner: &str, first_line: u32, shown: &str) -> Option<Diagnostic> {
+    let i = inner
+        .lines()
+        .position(|l| super::fences::marker(l).is_some())?;
+    Some(
+        Diagnostic::error(
+            shown,
+            first_line + i as u32,
+            "internal markers do not work in front matter",
+        )
+        .with_hint("declare whole keys internal in site.toml (`[editions] internal_fields = [\"authors\"]`), or move the passage into the body"),
+    )
 }
 
 fn parse_toml(inner: &str, first_line: u32, shown: &str) -> Result<Vec<Field>, Diagnostic> {
@@ -284,6 +300,21 @@ mod tests {
         let err = split("+++\ntitle = \"x\"\n# body\n", "a.md").unwrap_err();
         assert_eq!(err.line, 1);
         assert!(err.message.contains("never closed"));
+    }
+
+    #[test]
+    fn an_internal_marker_in_front_matter_is_named_as_such() {
+        for text in [
+            "+++\ntitle = \"x\"\n<!-- internal -->\nauthors = [\"a\"]\n<!-- /internal -->\n+++\n",
+            "---\ntitle: x\n<!-- internal -->\nauthors: [a]\n<!-- /internal -->\n---\n",
+        ] {
+            let err = split(text, "a.md").unwrap_err();
+            assert_eq!(err.line, 3, "{err}");
+            assert!(err
+                .message
+                .contains("internal markers do not work in front matter"));
+            assert!(err.hint.unwrap().contains("internal_fields"));
+        }
     }
 
     #[test]

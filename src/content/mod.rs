@@ -1,6 +1,8 @@
 //! Content: finding postmortem files (`walk`), decoding them and splitting off front matter
-//! (`frontmatter`) into a `Document` that keeps every position relative to the whole file.
+//! (`frontmatter`) into a `Document` that keeps every position relative to the whole file, and
+//! finding internal passages (`fences`).
 
+pub mod fences;
 pub mod frontmatter;
 pub mod walk;
 

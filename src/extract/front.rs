@@ -14,6 +14,7 @@
 //! | `tags`, `services`, `authors`| list of strings (a single string is accepted, with a warning) |
 //! | `draft`                      | boolean                                                 |
 //! | `slug`                       | string, made URL-safe                                   |
+//! | `visibility`                 | `public` or `internal` (read by `edition`)              |
 //!
 //! Other tools' keys are read through [`ALIASES`] (Hugo/Jekyll `categories`, `description`,
 //! `lastmod`; cState `resolvedWhen`, `resolved`, `affected`). Blog keys such as `layout` or
@@ -46,6 +47,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "impact",
     "impact_percent",
     "timezone",
+    "visibility",
 ];
 
 /// Keys of other tools: `(their key, inquest key)`. `None` keeps the value in `extra`
@@ -315,6 +317,8 @@ pub fn apply(
                     "timezone = \"America/Los_Angeles\"",
                 ),
             },
+            // Read (and checked) by `edition`, which knows which edition is being built.
+            "visibility" => {}
             key if taxonomies.iter().any(|t| t == key) => {
                 let list = string_list(field, shown, diags);
                 meta.extra.insert(key.to_string(), Value::from(list));

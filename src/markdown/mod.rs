@@ -1,7 +1,8 @@
 //! The Markdown pass: plain-text structure recognition (`structure`), then pulldown-cmark with
 //! tables, footnotes, strikethrough and task lists; headings get ids, fenced code goes through
 //! `highlight`, and the plain text, table of contents and relative links are collected on the
-//! way. Raw HTML is sanitised unless the site allows it.
+//! way. Raw HTML is sanitised unless the site allows it. Internal passages the internal
+//! edition keeps (`<!-- internal -->` … `<!-- /internal -->`) become a marked block.
 
 pub mod structure;
 
@@ -9,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::content::fences::{self, Marker};
 use crate::content::Kind;
 use crate::highlight;
 use crate::model::TocEntry;
@@ -37,6 +39,10 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// How the internal edition marks an internal passage: a labelled note, styled by the theme.
+pub const INTERNAL_OPEN: &str = "<div class=\"internal\" role=\"note\" aria-label=\"Internal passage\">\n<p class=\"internal-label\">Internal</p>\n";
+pub const INTERNAL_CLOSE: &str = "</div>\n";
+
 /// Renders a postmortem body. `title` is the page title (a leading repeat of it is dropped).
 pub fn render(body: &str, kind: Kind, title: Option<&str>, opts: RenderOptions) -> Rendered {
     let source = structure::recognise(body, kind, title);
@@ -47,8 +53,19 @@ pub fn render(body: &str, kind: Kind, title: Option<&str>, opts: RenderOptions) 
 
     let mut heading: Option<(HeadingLevel, Option<CowStr>, Vec<Event>, String)> = None;
     let mut code: Option<(String, String)> = None;
+    // Internal passages: the nesting depth each opened at. A passage that closes at another
+    // depth (opened in a list item, closed after the list) makes the HTML overlap; it is then
+    // repaired by the sanitiser.
+    let mut depth: usize = 0;
+    let mut internal: Vec<usize> = Vec::new();
+    let mut overlapping = false;
 
     for ev in Parser::new_ext(&source, options()) {
+        match &ev {
+            Event::Start(t) if !matches!(t, Tag::HtmlBlock) => depth += 1,
+            Event::End(t) if !matches!(t, TagEnd::HtmlBlock) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         if let Some((_, buf)) = code.as_mut() {
             match ev {
                 Event::Text(t) => buf.push_str(&t),
@@ -154,6 +171,16 @@ pub fn render(body: &str, kind: Kind, title: Option<&str>, opts: RenderOptions) 
                 out.plain.push('\n');
                 events.push(ev);
             }
+            Event::Html(ref h) if fences::marker(h) == Some(Marker::Open) => {
+                internal.push(depth);
+                events.push(Event::Html(INTERNAL_OPEN.into()));
+            }
+            Event::Html(ref h) if fences::marker(h) == Some(Marker::Close) => {
+                if let Some(at) = internal.pop() {
+                    overlapping |= at != depth;
+                    events.push(Event::Html(INTERNAL_CLOSE.into()));
+                }
+            }
             Event::Html(_) | Event::InlineHtml(_) => {
                 has_raw_html = true;
                 events.push(ev);
@@ -161,14 +188,34 @@ pub fn render(body: &str, kind: Kind, title: Option<&str>, opts: RenderOptions) 
             other => events.push(other),
         }
     }
+    // A passage never closed runs to the end.
+    for _ in internal.drain(..) {
+        events.push(Event::Html(INTERNAL_CLOSE.into()));
+    }
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = if has_raw_html && !opts.unsafe_html {
+    out.html = if (has_raw_html && !opts.unsafe_html) || overlapping {
         sanitise(&html)
     } else {
         html
     };
     out
+}
+
+/// Relative link and image targets in `text` (Markdown or plain text), without rendering it:
+/// the attachments an internal passage or postmortem links to.
+pub fn links(text: &str) -> Vec<String> {
+    Parser::new_ext(text, options())
+        .filter_map(|ev| match ev {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. })
+                if is_relative(&dest_url) =>
+            {
+                Some(dest_url.to_string())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Removes scripts, event handlers and dangerous URLs; keeps the markup Markdown makes and
@@ -186,6 +233,7 @@ pub fn sanitise(html: &str) -> String {
         ])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("div", ["role", "aria-label"])
         .link_rel(Some("noopener noreferrer"))
         .clean(html)
         .to_string()
@@ -309,6 +357,60 @@ mod tests {
             RenderOptions { unsafe_html: true },
         );
         assert!(unsafe_r.html.contains("onclick"));
+    }
+
+    #[test]
+    fn internal_passages_become_a_labelled_note() {
+        for (kind, src) in [
+            (
+                Kind::Markdown,
+                "Public.\n<!-- internal -->\n- 10:05 secret step\n<!-- /internal -->\nAfter.\n",
+            ),
+            (
+                Kind::Text,
+                "Public.\n<!-- internal -->\nSecret step.\n<!-- /internal -->\nAfter.\n",
+            ),
+        ] {
+            let r = render(src, kind, None, RenderOptions::default());
+            let doc = scraper::Html::parse_fragment(&r.html);
+            let sel = scraper::Selector::parse("div.internal[role=note][aria-label]").unwrap();
+            let notes: Vec<_> = doc.select(&sel).collect();
+            assert_eq!(notes.len(), 1, "{kind:?}: {}", r.html);
+            let text: String = notes[0].text().collect();
+            assert!(
+                text.contains("Internal") && text.to_lowercase().contains("secret"),
+                "{text}"
+            );
+            assert!(
+                !text.contains("After") && !text.contains("Public"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_internal_passage_closed_outside_its_list_still_makes_well_formed_html() {
+        let r = md("- one\n  <!-- internal -->\n  secret\n\n<!-- /internal -->\nAfter.\n");
+        assert_eq!(
+            r.html.matches("<div").count(),
+            r.html.matches("</div>").count(),
+            "{}",
+            r.html
+        );
+        let unclosed = md("a\n<!-- internal -->\nsecret\n");
+        assert!(
+            unclosed.html.trim_end().ends_with("</div>"),
+            "{}",
+            unclosed.html
+        );
+    }
+
+    #[test]
+    fn links_are_found_without_rendering() {
+        assert_eq!(
+            links("See ![d](secret.svg) and [x](https://a.org), [n](notes/a.pdf)\n"),
+            ["secret.svg", "notes/a.pdf"]
+        );
     }
 
     #[test]

@@ -110,6 +110,8 @@ struct StatsPage<'a> {
     mean_minutes: Option<u32>,
     actions_open: usize,
     actions_done: usize,
+    /// Which postmortems the figures cover (public, internal, both).
+    coverage: crate::edition::Coverage,
 }
 
 #[derive(Serialize)]
@@ -156,7 +158,8 @@ fn groups(g: &[Group], taxonomy: Option<&str>, cards: &[Card]) -> Vec<GroupView>
             name: g.name.clone(),
             count: g.count,
             durations: g.durations.clone(),
-            longest: g.longest.map(|i| cards[i].clone()),
+            // Anonymous internal postmortems (past the cards) are counted, never named.
+            longest: g.longest.and_then(|i| cards.get(i).cloned()),
         })
         .collect()
 }
@@ -169,7 +172,15 @@ pub(super) fn render(
     cards: &[Card],
     end: Date,
 ) {
-    let rep = report(&archive.incidents);
+    // `public_stats = "all"`: the figures also count anonymous internal postmortems.
+    let with_internal: Vec<std::sync::Arc<crate::model::Incident>>;
+    let sample = if archive.editions.counted.is_empty() {
+        &archive.incidents
+    } else {
+        with_internal = [&archive.incidents[..], &archive.editions.counted[..]].concat();
+        &with_internal
+    };
+    let rep = report(sample);
     let has_tax = |t: &'static str| config.taxonomies.iter().any(|x| x == t).then_some(t);
     let bucket_bars: Vec<Bar> = rep
         .buckets
@@ -247,7 +258,11 @@ pub(super) fn render(
             "stats/",
             "Incident duration statistics",
         ),
-        longest: rep.longest.iter().map(|&i| cards[i].clone()).collect(),
+        longest: rep
+            .longest
+            .iter()
+            .filter_map(|&i| cards.get(i).cloned())
+            .collect(),
         by_tag: groups(&rep.by_tag, has_tax("tags"), cards),
         by_service: groups(&rep.by_service, has_tax("services"), cards),
         by_severity: groups(&rep.by_severity, None, cards),
@@ -256,6 +271,7 @@ pub(super) fn render(
         mean_minutes: rep.durations.mean.map(|m| m.round() as u32),
         actions_open: open,
         actions_done: done,
+        coverage: crate::edition::coverage(config.edition, &archive.incidents, &archive.editions),
         report: rep,
     };
     r.page("stats/index.html", "stats.html", &view);

@@ -41,6 +41,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub open: bool,
     pub drafts: bool,
+    /// The edition to preview; the site's default when `None`.
+    pub edition: Option<crate::edition::Edition>,
 }
 
 /// What open pages are told.
@@ -181,6 +183,7 @@ fn rebuild(
         theme,
         archive,
         assets: assets_in,
+        withheld,
         mut warnings,
         ..
     } = match load_archive(opts, cache) {
@@ -196,7 +199,7 @@ fn rebuild(
         }
     };
     let mut assets = SiteOutput::default();
-    place_assets(&archive, &assets_in, &mut assets, &mut warnings);
+    place_assets(&archive, &assets_in, &withheld, &mut assets, &mut warnings);
     crate::cmd::report(&warnings);
     let by_path = archive
         .incidents
@@ -352,6 +355,7 @@ pub fn run(mut opts: ServeOptions) -> Result<(), String> {
         base_url: Some(format!("http://{addr}/")),
         drafts: opts.drafts,
         strict: false,
+        edition: opts.edition,
     };
     let served = Arc::new(RwLock::new(Served::default()));
     let mut cache = Cache::persistent();
@@ -375,7 +379,17 @@ pub fn run(mut opts: ServeOptions) -> Result<(), String> {
 
     let content_dir = opts.root.join(&config.content_dir);
     let ignored = vec![
-        opts.root.join(&config.output_dir),
+        // Both editions' output folders: a build of either must not trigger a rebuild.
+        opts.root.join(
+            config
+                .for_edition(crate::edition::Edition::Public)
+                .output_dir,
+        ),
+        opts.root.join(
+            config
+                .for_edition(crate::edition::Edition::Internal)
+                .output_dir,
+        ),
         opts.root.join("target"),
         opts.root.join(".git"),
     ];
@@ -416,7 +430,8 @@ pub fn run(mut opts: ServeOptions) -> Result<(), String> {
             }
         })?;
         let url = format!("http://{addr}/");
-        println!("serving {} at {url} (Ctrl-C to stop)", opts.root.display());
+        let edition = opts.edition.unwrap_or(config.editions.default);
+        println!("serving the {edition} edition of {} at {url} (Ctrl-C to stop)", opts.root.display());
         if opts.open {
             if let Err(e) = open::that(&url) {
                 eprintln!("warning: cannot open a browser: {e}");

@@ -42,26 +42,55 @@ fn sample_archive_builds_a_page_for_every_postmortem() {
         "the sample archive has {} postmortems",
         files.len()
     );
-    let drafts = files
-        .iter()
-        .filter(|p| {
-            std::fs::read_to_string(p)
-                .unwrap()
-                .lines()
-                .take(30)
-                .any(|l| l.replace(' ', "") == "draft=true" || l.replace(' ', "") == "draft:true")
-        })
-        .count();
+    let marked = |keys: [&str; 2]| {
+        files
+            .iter()
+            .filter(|p| {
+                std::fs::read_to_string(p)
+                    .unwrap()
+                    .lines()
+                    .take(30)
+                    .any(|l| keys.contains(&l.replace(' ', "").as_str()))
+            })
+            .count()
+    };
+    let drafts = marked(["draft=true", "draft:true"]);
+    let internal = marked(["visibility=\"internal\"", "visibility:internal"]);
+    assert!(
+        internal >= 1,
+        "the sample archive shows an internal postmortem"
+    );
     let public = build_ok(root, &[]);
     let pages = std::fs::read_dir(public.join("postmortems"))
         .unwrap()
         .count();
     assert_eq!(
         pages,
-        files.len() - drafts,
-        "pages + drafts must equal the files"
+        files.len() - drafts - internal,
+        "public pages + drafts + internal postmortems must equal the files"
     );
     assert_links_resolve(&public);
+    let out = inquest(
+        &[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--edition",
+            "internal",
+        ],
+        root,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let internal_site = root.join("public-internal");
+    let pages = std::fs::read_dir(internal_site.join("postmortems"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        pages,
+        files.len() - drafts,
+        "the internal edition has them all"
+    );
+    assert_links_resolve(&internal_site);
 }
 
 /// Every relative link, stylesheet and image in every page points at a file in the output,

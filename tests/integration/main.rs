@@ -6,6 +6,7 @@ mod bad_input;
 mod browser;
 mod build;
 mod cli;
+mod editions;
 mod feeds;
 mod incremental;
 mod reports;

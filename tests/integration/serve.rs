@@ -241,3 +241,25 @@ fn build_output_never_carries_the_serve_script() {
         );
     }
 }
+
+#[test]
+fn serve_previews_either_edition() {
+    let (_t, root) = site("editions");
+    let public = start(&root);
+    let internal = serve_with(&root, &["--edition", "internal"]);
+    wait_for(
+        || get(internal.port, "/").map(|r| r.0 == 200).unwrap_or(false),
+        "the internal preview to answer",
+    );
+    let page = "/postmortems/2024-03-05-cache-stampede/";
+    let (status, body) = get(public.port, page).unwrap();
+    assert_eq!(status, 200);
+    assert!(!body.to_lowercase().contains("sentinelinternal"), "{body}");
+    let (status, body) = get(internal.port, page).unwrap();
+    assert_eq!(status, 200);
+    assert!(body.contains("SentinelInternal04"));
+    assert!(body.contains("class=\"internal\" role=\"note\""));
+    let vault = "/postmortems/2024-08-14-vault-leak/";
+    assert_eq!(get(public.port, vault).unwrap().0, 404);
+    assert_eq!(get(internal.port, vault).unwrap().0, 200);
+}

@@ -141,6 +141,11 @@ pub fn free_port() -> u16 {
 
 /// Starts `inquest serve` for the site at `root` and waits until it listens.
 pub fn serve(root: &Path) -> ServeProcess {
+    serve_with(root, &[])
+}
+
+/// `serve` with more arguments (`--edition internal`).
+pub fn serve_with(root: &Path, extra: &[&str]) -> ServeProcess {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_inquest"))
         .args([
@@ -150,6 +155,7 @@ pub fn serve(root: &Path) -> ServeProcess {
             "--port",
             &port.to_string(),
         ])
+        .args(extra)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
