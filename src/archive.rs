@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Incident, Minutes, Slug};
-use crate::record::{record, Record};
+use crate::record::Record;
 use crate::stats::{summarise, DurationSummary};
 
 #[derive(Debug, Clone)]
@@ -32,7 +32,7 @@ pub struct Archive {
     /// Shared with the build cache, so a rebuild does not copy unchanged incidents.
     pub incidents: Vec<std::sync::Arc<Incident>>,
     /// `incidents.json` records, parallel to `incidents`.
-    pub records: Vec<Record>,
+    pub records: Vec<std::sync::Arc<Record>>,
     pub taxonomies: Vec<Taxonomy>,
     pub durations: DurationSummary,
     /// Internal postmortems in this edition (set by the build after assembly).
@@ -117,10 +117,10 @@ pub fn assemble(
             .iter()
             .filter_map(|i| i.meta.duration.as_ref().map(|d| d.value)),
     );
-    let records = incidents
-        .iter()
-        .map(|i| record(&i.meta, &i.window, &i.source, Some(i.slug.as_str())))
-        .collect();
+    let records = {
+        use rayon::prelude::*;
+        incidents.par_iter().map(|i| i.record()).collect()
+    };
     (
         Archive {
             incidents,

@@ -175,6 +175,7 @@ fn process(
                     toc: Vec::new(),
                     attachments: Vec::new(),
                     fingerprint: 0,
+                    record: Default::default(),
                 }))
             });
         return FileOutcome {
@@ -235,6 +236,7 @@ fn process(
             attachments: rendered.links,
             meta,
             fingerprint,
+            record: Default::default(),
         })),
         diagnostics,
         withheld,
@@ -293,6 +295,13 @@ pub struct Cache {
     pub processed: usize,
     /// Keep results for the next load (`Cache::persistent`); off for one-off builds.
     remember: bool,
+    /// The theme of the last load, reused while its files are unchanged.
+    theme: Option<std::sync::Arc<Theme>>,
+    /// The content folder as last walked.
+    walked: Option<walk::Walked>,
+    /// Files known to have changed since the last load (from a file watcher), when nothing
+    /// else did: the folder is not walked again and other files are not even looked at.
+    changed: Option<BTreeSet<PathBuf>>,
 }
 
 impl Cache {
@@ -302,6 +311,13 @@ impl Cache {
             remember: true,
             ..Cache::default()
         }
+    }
+
+    /// Tells the next load that only these files changed (paths as the file watcher gives
+    /// them). It still walks the content folder when one of them is not a postmortem it
+    /// already knows (a new, deleted or renamed file, an attachment, a template…).
+    pub fn only_changed(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        self.changed = Some(paths.into_iter().collect());
     }
 }
 
@@ -442,7 +458,7 @@ pub fn load_with(opts: &BuildOptions, cache: &mut Cache) -> Result<Site, Failure
 #[derive(Debug)]
 pub struct Loaded {
     pub config: Config,
-    pub theme: Theme,
+    pub theme: std::sync::Arc<Theme>,
     pub archive: Archive,
     /// Files in the content folder that are not postmortems (attachments).
     pub assets: Vec<walk::Entry>,
@@ -482,14 +498,40 @@ pub fn load_archive(opts: &BuildOptions, cache: &mut Cache) -> Result<Loaded, Fa
             .with_hint("create it and put postmortems (.md, .markdown, .txt) in it, or set `content_dir` in site.toml")]));
     }
     let mut timer = Timer::new();
-    let theme = Theme::load(&opts.root, &config.theme).map_err(Failure::from)?;
+    let theme = Theme::load_reusing(&opts.root, &config.theme, cache.theme.as_ref())
+        .map_err(Failure::from)?;
+    if cache.remember {
+        cache.theme = Some(std::sync::Arc::clone(&theme));
+    }
     timer.lap("config and theme");
 
-    let walked = walk::walk(
-        &content_dir,
-        config.follow_symlinks,
-        config.content_dir.trim_end_matches('/'),
-    );
+    // With a watcher's word that only known postmortems changed, the last walk still holds.
+    let changed = cache.changed.take();
+    // A changed path that no longer exists and was never walked is an editor's temporary
+    // file that came and went.
+    let fine = |p: &PathBuf| {
+        let Some(w) = cache.walked.as_ref() else {
+            return false;
+        };
+        let is = |list: &[walk::Entry]| list.iter().any(|e| &e.path == p);
+        if p.exists() {
+            p.is_file() && is(&w.postmortems)
+        } else {
+            !is(&w.postmortems) && !is(&w.assets)
+        }
+    };
+    let hint = changed.filter(|c| c.iter().all(fine));
+    let walked = match (&hint, &cache.walked) {
+        (Some(_), Some(w)) => w.clone(),
+        _ => walk::walk(
+            &content_dir,
+            config.follow_symlinks,
+            config.content_dir.trim_end_matches('/'),
+        ),
+    };
+    if cache.remember {
+        cache.walked = Some(walked.clone());
+    }
     let mut diagnostics = walked.diagnostics;
     let key = format!(
         "{}|{}",
@@ -504,7 +546,10 @@ pub fn load_archive(opts: &BuildOptions, cache: &mut Cache) -> Result<Loaded, Fa
     let results: Vec<(Cached, bool)> = walked
         .postmortems
         .par_iter()
-        .map(|e| outcome(e, &config, &site_zone, opts.drafts, &cache.files))
+        .map(|e| match (&hint, cache.files.get(&e.rel)) {
+            (Some(h), Some(c)) if !h.contains(&e.path) => (c.clone(), true),
+            _ => outcome(e, &config, &site_zone, opts.drafts, &cache.files),
+        })
         .collect();
     cache.reused = results.iter().filter(|r| r.1).count();
     cache.processed = results.len() - cache.reused;

@@ -280,6 +280,22 @@ pub struct Incident {
     pub attachments: Vec<String>,
     /// Hash of the source path and bytes: equal fingerprints, equal incidents (for caches).
     pub fingerprint: u64,
+    /// The `incidents.json` record, made on first use and kept with the (cached) incident.
+    pub record: std::sync::OnceLock<std::sync::Arc<crate::record::Record>>,
+}
+
+impl Incident {
+    /// The `incidents.json` record of this incident.
+    pub fn record(&self) -> std::sync::Arc<crate::record::Record> {
+        std::sync::Arc::clone(self.record.get_or_init(|| {
+            std::sync::Arc::new(crate::record::record(
+                &self.meta,
+                &self.window,
+                &self.source,
+                Some(self.slug.as_str()),
+            ))
+        }))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

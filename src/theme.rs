@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
 use tera::Tera;
@@ -29,6 +30,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "card.html",
 ];
 
+#[derive(Clone)]
 pub struct Theme {
     tera: Tera,
     /// Static files: output path → content.
@@ -53,6 +55,16 @@ impl std::fmt::Debug for Theme {
 impl Theme {
     /// Loads the theme for a site at `root`. `name` is `theme` from site.toml.
     pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        Theme::load_reusing(root, name, None).map(Arc::unwrap_or_clone)
+    }
+
+    /// `load`, returning `previous` itself when no template or static file changed (`serve`
+    /// rebuilds then skip compiling the templates again).
+    pub fn load_reusing(
+        root: &Path,
+        name: &str,
+        previous: Option<&Arc<Theme>>,
+    ) -> Result<Arc<Theme>, Vec<Diagnostic>> {
         let mut templates: BTreeMap<String, String> = BTreeMap::new();
         let mut static_files: BTreeMap<String, Payload> = BTreeMap::new();
         if let Some(t) = DEFAULT_THEME.get_dir("templates") {
@@ -103,6 +115,17 @@ impl Theme {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            templates.hash(&mut h);
+            h.finish()
+        };
+        if let Some(prev) = previous {
+            if prev.fingerprint == fingerprint && prev.static_files == static_files {
+                return Ok(Arc::clone(prev));
+            }
+        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.register_filter("minutes", minutes_filter);
@@ -123,17 +146,11 @@ impl Theme {
                 format!("the theme is missing templates: {}", missing.join(", ")),
             )]);
         }
-        let fingerprint = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            templates.hash(&mut h);
-            h.finish()
-        };
-        Ok(Theme {
+        Ok(Arc::new(Theme {
             tera,
             static_files,
             fingerprint,
-        })
+        }))
     }
 
     /// Renders `template` with a serializable context (a view).

@@ -19,7 +19,7 @@ pub struct Entry {
     pub rel: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Walked {
     pub postmortems: Vec<Entry>,
     pub assets: Vec<Entry>,

@@ -76,7 +76,7 @@ struct SearchPage<'a> {
 struct IncidentsJson<'a> {
     version: u32,
     generator: String,
-    postmortems: &'a [crate::record::Record],
+    postmortems: &'a [std::sync::Arc<crate::record::Record>],
 }
 
 /// `postmortems/x/` → `../../`.

@@ -36,6 +36,7 @@ fn incident(slug: &str, title: &str, date: Option<&str>, tags: &[&str], body: &s
         toc: Vec::new(),
         attachments: Vec::new(),
         fingerprint: 0,
+        record: Default::default(),
     }
 }
 

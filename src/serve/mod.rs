@@ -249,7 +249,7 @@ fn rebuild(
     drop(s);
     let _ = derived.send(Snapshot {
         archive,
-        theme: Arc::new(theme),
+        theme,
         config: Arc::new(config),
     });
     (!paths.is_empty()).then_some(Signal::Reload(paths))
@@ -299,16 +299,47 @@ fn render_search(snap: &Snapshot, served: &RwLock<Served>) -> Option<Signal> {
     None
 }
 
+/// Lowers the calling thread's scheduling priority, so that tier 1 (the page being
+/// written) gets the processor first while workers catch up.
+fn lower_priority(nice: i32) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its arguments; on Linux, `who = 0` is the calling
+    // thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, nice);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
+}
+
+/// A worker's own thread pool at a lower priority: its parallel work (and Pagefind's) must
+/// not queue in front of tier 1's on the global pool.
+fn worker_pool(name: &'static str, threads: usize, nice: i32) -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(move |i| format!("inquest-{name}-{i}"))
+        .start_handler(move |_| lower_priority(nice))
+        .build()
+        .ok()
+}
+
 /// Starts the tier 2 and 3 workers; returns where tier 1 sends its snapshots.
 fn workers(served: &Arc<RwLock<Served>>, tx: &broadcast::Sender<Signal>) -> Sender<Snapshot> {
     let (derived_tx, derived_rx) = channel::<Snapshot>();
     let (search_tx, search_rx) = channel::<Snapshot>();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     {
         let served = Arc::clone(served);
         let tx = tx.clone();
         std::thread::spawn(move || {
+            lower_priority(5);
+            let pool = worker_pool("lists", cores, 5);
             while let Some(snap) = latest(&derived_rx) {
-                if let Some(sig) = render_derived(&snap, &served) {
+                let sig = match &pool {
+                    Some(p) => p.install(|| render_derived(&snap, &served)),
+                    None => render_derived(&snap, &served),
+                };
+                if let Some(sig) = sig {
                     let _ = tx.send(sig);
                 }
                 if search_tx.send(snap).is_err() {
@@ -321,8 +352,14 @@ fn workers(served: &Arc<RwLock<Served>>, tx: &broadcast::Sender<Signal>) -> Send
         let served = Arc::clone(served);
         let tx = tx.clone();
         std::thread::spawn(move || {
+            lower_priority(10);
+            let pool = worker_pool("search", cores, 10);
             while let Some(snap) = latest(&search_rx) {
-                if let Some(sig) = render_search(&snap, &served) {
+                let sig = match &pool {
+                    Some(p) => p.install(|| render_search(&snap, &served)),
+                    None => render_search(&snap, &served),
+                };
+                if let Some(sig) = sig {
                     let _ = tx.send(sig);
                 }
             }
@@ -404,6 +441,7 @@ pub fn run(mut opts: ServeOptions) -> Result<(), String> {
                 while let Ok(more) = changes.try_recv() {
                     paths.extend(more);
                 }
+                cache.only_changed(paths);
                 if let Some(sig) = rebuild(
                     &build_opts,
                     &mut cache,

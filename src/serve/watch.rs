@@ -52,7 +52,7 @@ pub fn watch(
     let root_owned = root.to_path_buf();
     let content_owned = content_dir.to_path_buf();
     let mut debouncer = new_debouncer(
-        Duration::from_millis(80),
+        Duration::from_millis(50),
         None,
         move |res: DebounceEventResult| {
             let Ok(events) = res else { return };

@@ -120,3 +120,40 @@ fn a_template_edit_renders_every_page_again() {
         .values()
         .all(|h| h.contains("<!-- edited template -->")));
 }
+
+#[test]
+fn a_watcher_hint_reads_only_the_named_files_and_never_misses_new_ones() {
+    let (_t, root) = site("basic");
+    let mut cache = Cache::persistent();
+    let first = load_archive(&opts(&root), &mut cache).unwrap();
+    let n = first.archive.incidents.len();
+
+    // An editor's save: the file, plus a temporary file that came and went.
+    let file = retitle_db_failover(&root);
+    cache.only_changed([file.clone(), root.join("content/2024/.tmp-4913")]);
+    let l = load_archive(&opts(&root), &mut cache).unwrap();
+    assert_eq!((cache.processed, cache.reused), (1, 4));
+    assert!(l
+        .archive
+        .incidents
+        .iter()
+        .any(|i| i.meta.title() == "Replica promotion stalled"));
+
+    // A hint naming a file the last walk did not see: the folder is walked again.
+    let new = root.join("content/2024/2024-09-01-cache-stampede.md");
+    std::fs::write(
+        &new,
+        "+++\ntitle = \"Cache stampede\"\ndate = 2024-09-01\n+++\n\nThe cache emptied.\n",
+    )
+    .unwrap();
+    cache.only_changed([new.clone()]);
+    let l = load_archive(&opts(&root), &mut cache).unwrap();
+    assert_eq!(l.archive.incidents.len(), n + 1);
+    assert_eq!(cache.processed, 1);
+
+    // A deleted file named in the hint: walked again, and its incident goes.
+    std::fs::remove_file(&new).unwrap();
+    cache.only_changed([new]);
+    let l = load_archive(&opts(&root), &mut cache).unwrap();
+    assert_eq!(l.archive.incidents.len(), n);
+}
