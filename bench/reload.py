@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Save-to-reload latency of `inquest serve` (issue 6's benchmark; not a test).
 
-    python3 bench/reload.py SITE_DIR [--bin target/release/inquest] [--runs 10]
+    python3 bench/reload.py SITE_DIR [--bin target/release/inquest] [--runs 10] [--settle 2]
 
 Starts `inquest serve` on SITE_DIR (for example a corpus from
 ../shared/bench/gen_corpus.py with a site.toml), listens on its event stream, then edits
@@ -42,6 +42,13 @@ def main():
     ap.add_argument("site")
     ap.add_argument("--bin", default="target/release/inquest")
     ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=2,
+        help="seconds to wait after start-up before the first save (the first search "
+        "index is built in the background meanwhile)",
+    )
     args = ap.parse_args()
 
     content = os.path.join(args.site, "content")
@@ -74,8 +81,7 @@ def main():
         ev.sendall(b"GET /__inquest/events HTTP/1.1\r\nHost: x\r\n\r\n")
         ev.settimeout(60)
         buf = b""
-        # Let the first search index finish, so runs measure edits, not start-up.
-        time.sleep(2)
+        time.sleep(args.settle)
         original = open(target, encoding="utf-8").read()
         times = []
         for run in range(args.runs):

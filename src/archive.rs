@@ -77,11 +77,17 @@ pub fn assemble(
     });
 
     let mut taxes = Vec::new();
+    // Few distinct values, each on many incidents: make each one's slug once.
+    let mut slugs: std::collections::HashMap<&str, Option<Slug>> = Default::default();
     for name in taxonomies {
         let mut by_slug: BTreeMap<Slug, Term> = BTreeMap::new();
         for (idx, inc) in incidents.iter().enumerate() {
             for value in terms_of(inc, name) {
-                let Some(slug) = Slug::from_text(value) else {
+                let slug = slugs
+                    .entry(value)
+                    .or_insert_with(|| Slug::from_text(value))
+                    .clone();
+                let Some(slug) = slug else {
                     diags.push(Diagnostic::warning(
                         inc.source.clone(),
                         0,
