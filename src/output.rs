@@ -63,7 +63,8 @@ pub fn write_atomic(site: &SiteOutput, out_dir: &Path) -> io::Result<usize> {
     if tmp.exists() {
         fs::remove_dir_all(&tmp)?;
     }
-    let result = write_tree(site, &tmp);
+    let previous = out_dir.is_dir().then_some(out_dir);
+    let result = write_tree(site, &tmp, previous);
     let count = match result {
         Ok(n) => n,
         Err(e) => {
@@ -103,7 +104,29 @@ fn clean_leftovers(parent: &Path, name: &str) {
     }
 }
 
-fn write_tree(site: &SiteOutput, dir: &Path) -> io::Result<usize> {
+/// Whether the file at `old` holds exactly `bytes` (compared by size first).
+fn same_file(old: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(old) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            fs::read(old).is_ok_and(|b| b == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// Writes `bytes` to `target`, or hard-links the previous output's file when it holds the
+/// same bytes: unchanged files keep their modification time (rsync and CDN uploads skip
+/// them) and removing the previous output then frees nothing it still uses.
+fn write_or_link(target: &Path, bytes: &[u8], previous: Option<&Path>) -> io::Result<()> {
+    if let Some(old) = previous {
+        if same_file(old, bytes) && fs::hard_link(old, target).is_ok() {
+            return Ok(());
+        }
+    }
+    fs::write(target, bytes)
+}
+
+fn write_tree(site: &SiteOutput, dir: &Path, previous: Option<&Path>) -> io::Result<usize> {
     use rayon::prelude::*;
     fs::create_dir_all(dir)?;
     let mut dirs: Vec<PathBuf> = site
@@ -126,9 +149,13 @@ fn write_tree(site: &SiteOutput, dir: &Path) -> io::Result<usize> {
                 ));
             }
             let target = dir.join(rel);
+            let old = previous.map(|p| p.join(rel));
             match payload {
-                Payload::Bytes(b) => fs::write(&target, b),
-                Payload::Copy(src) => fs::copy(src, &target).map(|_| ()),
+                Payload::Bytes(b) => write_or_link(&target, b, old.as_deref()),
+                Payload::Copy(src) => match (&old, fs::read(src)) {
+                    (Some(_), Ok(b)) => write_or_link(&target, &b, old.as_deref()),
+                    _ => fs::copy(src, &target).map(|_| ()),
+                },
             }
             .map_err(|e| {
                 io::Error::new(

@@ -356,6 +356,28 @@ fn two_builds_are_byte_identical() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_unchanged_files_and_rewrites_changed_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let (_t, root) = site("basic");
+    let public = build_ok(&root, &[]);
+    let ino = |rel: &str| std::fs::metadata(public.join(rel)).unwrap().ino();
+    let page = "postmortems/2024-06-20-db-failover/index.html";
+    let other = "postmortems/readme-only-prose/index.html";
+    let (page_before, other_before, css_before) = (ino(page), ino(other), ino("style.css"));
+    retitle_db_failover(&root);
+    build_ok(&root, &[]);
+    // The same file (inode) where nothing changed: its modification time stays, so
+    // rsync and CDN uploads skip it.
+    assert_eq!(ino(other), other_before, "{other} was rewritten");
+    assert_eq!(ino("style.css"), css_before);
+    assert_ne!(ino(page), page_before, "{page} kept its old file");
+    let html = std::fs::read_to_string(public.join(page)).unwrap();
+    assert!(html.contains("Replica promotion stalled"));
+    assert!(leftovers(&root).is_empty(), "{:?}", leftovers(&root));
+}
+
 #[test]
 fn incidents_json_follows_the_contract() {
     let (_t, root) = site("basic");
