@@ -51,7 +51,12 @@ def main():
     site = os.path.join(work, "inquest")
     hugo = os.path.join(work, "hugo")
     corpus = os.path.join(site, "content", "postmortems")
-    if not os.path.isdir(corpus) or len(os.listdir(corpus)) != args.n:
+    hugo_corpus = os.path.join(hugo, "content", "postmortems")
+
+    def count(d):
+        return len([f for f in os.listdir(d) if f.endswith(".md")]) if os.path.isdir(d) else 0
+
+    if count(corpus) != args.n or count(hugo_corpus) != args.n:
         shutil.rmtree(work, ignore_errors=True)
         subprocess.run(
             [sys.executable, os.path.join(args.shared, "gen_corpus.py"), str(args.n), site],
@@ -61,7 +66,7 @@ def main():
         with open(os.path.join(site, "site.toml"), "w") as f:
             f.write('title = "Postmortems"\nbase_url = "https://postmortems.example.com/"\n')
         shutil.copytree(os.path.join(args.shared, "sites", "hugo"), hugo)
-        shutil.copytree(corpus, os.path.join(hugo, "content", "postmortems"))
+        shutil.copytree(corpus, hugo_corpus, dirs_exist_ok=True)
     commands = {
         "hugo": (["hugo", "--source", hugo, "--quiet"], None),
         "inquest": ([os.path.abspath(args.bin), "build", "--root", site], None),
