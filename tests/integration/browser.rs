@@ -613,4 +613,52 @@ async fn browser_serve_reloads_after_an_edit_and_shows_the_error_overlay() {
     // Fixing it clears the overlay (the page reloads).
     std::fs::remove_file(&broken).unwrap();
     wait_for(c, "the overlay to clear", "return document.readyState === 'complete' && !document.getElementById('inquest-overlay') && !!document.querySelector('h1')").await;
+
+    // A page that shows nothing of an edited postmortem does not reload; the home page,
+    // which lists it, does.
+    let other = format!(
+        "http://127.0.0.1:{}/postmortems/readme-only-prose/",
+        server.port
+    );
+    c.goto(&other).await.unwrap();
+    wait_for(
+        c,
+        "the unrelated page's live script",
+        "return !!window.__inquest",
+    )
+    .await;
+    c.execute("window.__untouched = true; return true", vec![])
+        .await
+        .unwrap();
+    let file = root.join("content/2024/2024-06-20-db-failover.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("Replica promotion stalled", "Replica lag alarm"),
+    )
+    .unwrap();
+    let port = server.port;
+    tokio::task::spawn_blocking(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let home = crate::support::http_get(port, "/");
+            if home.contains("Replica lag alarm") {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the home page never listed the edit"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    })
+    .await
+    .unwrap();
+    // Give a stray reload time to happen before checking it did not.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let untouched = c
+        .execute("return window.__untouched === true", vec![])
+        .await
+        .unwrap();
+    assert_eq!(untouched, json!(true), "an unrelated page reloaded");
 }

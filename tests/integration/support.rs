@@ -196,3 +196,28 @@ pub fn retitle_db_failover(root: &Path) -> std::path::PathBuf {
     .unwrap();
     file
 }
+
+/// A GET request to the local server on `port`: (status, whole response).
+pub fn http_request(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf)?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok((status, text))
+}
+
+/// The response to a GET of `path` (empty when the request fails).
+pub fn http_get(port: u16, path: &str) -> String {
+    http_request(port, path).map(|r| r.1).unwrap_or_default()
+}
