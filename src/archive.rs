@@ -83,11 +83,10 @@ pub fn assemble(
         let mut by_slug: BTreeMap<Slug, Term> = BTreeMap::new();
         for (idx, inc) in incidents.iter().enumerate() {
             for value in terms_of(inc, name) {
-                let slug = slugs
-                    .entry(value)
-                    .or_insert_with(|| Slug::from_text(value))
-                    .clone();
-                let Some(slug) = slug else {
+                if !slugs.contains_key(value) {
+                    slugs.insert(value, Slug::from_text(value));
+                }
+                let Some(Some(slug)) = slugs.get(value) else {
                     diags.push(Diagnostic::warning(
                         inc.source.clone(),
                         0,
@@ -95,11 +94,17 @@ pub fn assemble(
                     ));
                     continue;
                 };
-                let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
-                    name: value.to_string(),
-                    slug,
-                    members: Vec::new(),
-                });
+                if !by_slug.contains_key(slug) {
+                    let term = Term {
+                        name: value.to_string(),
+                        slug: slug.clone(),
+                        members: Vec::new(),
+                    };
+                    by_slug.insert(slug.clone(), term);
+                }
+                let Some(term) = by_slug.get_mut(slug) else {
+                    continue;
+                };
                 if term.members.last() != Some(&idx) {
                     term.members.push(idx);
                 }

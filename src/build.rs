@@ -556,12 +556,21 @@ pub fn load_archive(opts: &BuildOptions, cache: &mut Cache) -> Result<Loaded, Fa
     // Deleted and renamed files leave the cache with their pages. A one-off build keeps
     // nothing (`remember` is off), which saves a copy of every page.
     let outcomes: Vec<FileOutcome> = if cache.remember {
-        cache.files = walked
-            .postmortems
-            .iter()
-            .zip(&results)
-            .map(|(e, (c, _))| (e.rel.clone(), c.clone()))
-            .collect();
+        if hint.is_some() {
+            // Same files as last time: update the changed entries in place.
+            for (e, (c, reused)) in walked.postmortems.iter().zip(&results) {
+                if !reused {
+                    cache.files.insert(e.rel.clone(), c.clone());
+                }
+            }
+        } else {
+            cache.files = walked
+                .postmortems
+                .iter()
+                .zip(&results)
+                .map(|(e, (c, _))| (e.rel.clone(), c.clone()))
+                .collect();
+        }
         results.into_iter().map(|(c, _)| c.outcome).collect()
     } else {
         results.into_iter().map(|(c, _)| c.outcome).collect()
