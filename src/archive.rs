@@ -2,8 +2,6 @@
 //! with prev/next neighbours and duration statistics. Pure and cheap: `serve` recomputes it
 //! from cached incidents after every edit.
 
-use std::collections::BTreeMap;
-
 use crate::diagnostic::Diagnostic;
 use crate::model::{Incident, Minutes, Slug};
 use crate::record::Record;
@@ -80,7 +78,9 @@ pub fn assemble(
     // Few distinct values, each on many incidents: make each one's slug once.
     let mut slugs: std::collections::HashMap<&str, Option<Slug>> = Default::default();
     for name in taxonomies {
-        let mut by_slug: BTreeMap<Slug, Term> = BTreeMap::new();
+        // Slug → index in `terms`; the terms are sorted by name below.
+        let mut by_slug: std::collections::HashMap<Slug, usize> = Default::default();
+        let mut terms: Vec<Term> = Vec::new();
         for (idx, inc) in incidents.iter().enumerate() {
             for value in terms_of(inc, name) {
                 if !slugs.contains_key(value) {
@@ -94,23 +94,24 @@ pub fn assemble(
                     ));
                     continue;
                 };
-                if !by_slug.contains_key(slug) {
-                    let term = Term {
-                        name: value.to_string(),
-                        slug: slug.clone(),
-                        members: Vec::new(),
-                    };
-                    by_slug.insert(slug.clone(), term);
-                }
-                let Some(term) = by_slug.get_mut(slug) else {
-                    continue;
+                let at = match by_slug.get(slug) {
+                    Some(&at) => at,
+                    None => {
+                        terms.push(Term {
+                            name: value.to_string(),
+                            slug: slug.clone(),
+                            members: Vec::new(),
+                        });
+                        by_slug.insert(slug.clone(), terms.len() - 1);
+                        terms.len() - 1
+                    }
                 };
+                let term = &mut terms[at];
                 if term.members.last() != Some(&idx) {
                     term.members.push(idx);
                 }
             }
         }
-        let mut terms: Vec<Term> = by_slug.into_values().collect();
         terms.sort_by(|a, b| {
             a.name
                 .to_lowercase()

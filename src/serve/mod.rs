@@ -299,26 +299,44 @@ fn render_search(snap: &Snapshot, served: &RwLock<Served>) -> Option<Signal> {
     None
 }
 
-/// Lowers the calling thread's scheduling priority, so that tier 1 (the page being
-/// written) gets the processor first while workers catch up.
-fn lower_priority(nice: i32) {
+/// How much a worker thread yields to tier 1 (the page being written).
+#[derive(Clone, Copy)]
+enum Background {
+    /// Lists and reports: the lowest nice value, so tier 1 gets ~98% of a contended core.
+    Low,
+    /// The search index: only when no other thread wants the processor (`SCHED_IDLE`).
+    Idle,
+}
+
+/// Lowers the calling thread's scheduling priority, so that tier 1 gets the processor
+/// first while workers catch up. On Linux these calls change the calling thread only.
+fn lower_priority(level: Background) {
     #[cfg(target_os = "linux")]
-    // SAFETY: setpriority only reads its arguments; on Linux, `who = 0` is the calling
-    // thread.
+    // SAFETY: both calls only read their arguments; `0` names the calling thread.
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, nice);
+        match level {
+            Background::Low => {
+                libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+            }
+            Background::Idle => {
+                let param = libc::sched_param { sched_priority: 0 };
+                if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
+                    libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+                }
+            }
+        }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = nice;
+    let _ = level;
 }
 
 /// A worker's own thread pool at a lower priority: its parallel work (and Pagefind's) must
 /// not queue in front of tier 1's on the global pool.
-fn worker_pool(name: &'static str, threads: usize, nice: i32) -> Option<rayon::ThreadPool> {
+fn worker_pool(name: &'static str, threads: usize, level: Background) -> Option<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(move |i| format!("inquest-{name}-{i}"))
-        .start_handler(move |_| lower_priority(nice))
+        .start_handler(move |_| lower_priority(level))
         .build()
         .ok()
 }
@@ -332,8 +350,8 @@ fn workers(served: &Arc<RwLock<Served>>, tx: &broadcast::Sender<Signal>) -> Send
         let served = Arc::clone(served);
         let tx = tx.clone();
         std::thread::spawn(move || {
-            lower_priority(5);
-            let pool = worker_pool("lists", cores, 5);
+            lower_priority(Background::Low);
+            let pool = worker_pool("lists", cores, Background::Low);
             while let Some(snap) = latest(&derived_rx) {
                 let sig = match &pool {
                     Some(p) => p.install(|| render_derived(&snap, &served)),
@@ -352,8 +370,8 @@ fn workers(served: &Arc<RwLock<Served>>, tx: &broadcast::Sender<Signal>) -> Send
         let served = Arc::clone(served);
         let tx = tx.clone();
         std::thread::spawn(move || {
-            lower_priority(10);
-            let pool = worker_pool("search", cores, 10);
+            lower_priority(Background::Idle);
+            let pool = worker_pool("search", cores, Background::Idle);
             while let Some(snap) = latest(&search_rx) {
                 let sig = match &pool {
                     Some(p) => p.install(|| render_search(&snap, &served)),
