@@ -800,43 +800,111 @@ fn normalise(path: &str) -> Option<String> {
 /// Builds the site and writes it atomically.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let start = Instant::now();
-    let site = load(opts)?;
-    if (opts.strict || site.config.strict) && !site.warnings.is_empty() {
-        let diagnostics = site
-            .warnings
-            .into_iter()
-            .map(|mut d| {
-                d.severity = crate::diagnostic::Severity::Error;
-                d
-            })
-            .collect();
-        return Err(Failure {
-            diagnostics,
-            pages_ok: 0,
-            drafts_skipped: site.drafts_skipped,
-            internal_skipped: 0,
-        });
-    }
-    let out_dir = output_dir(opts, &site.config);
     let mut timer = Timer::new();
-    let written = output::write_atomic(&site.output, &out_dir);
-    timer.lap("write");
-    let files_written = written.map_err(|e| Failure::from(vec![Diagnostic::error(
+    let Loaded {
+        config,
+        theme,
+        archive,
+        assets,
+        withheld,
+        drafts_skipped,
+        files: _,
+        mut warnings,
+    } = load_archive(opts, &mut Cache::default())?;
+    timer.lap("load");
+    let out_dir = output_dir(opts, &config);
+    let write_error = |e: std::io::Error| {
+        Failure::from(vec![Diagnostic::error(
             out_dir.display().to_string(),
             0,
             format!("cannot write the site: {e}"),
         )
-        .with_hint("check that the disk has space and the folder is writable; the previous site was left in place")]))?;
+        .with_hint("check that the disk has space and the folder is writable; the previous site was left in place")])
+    };
+    // The search index takes longest, mostly on one thread: the pages are rendered and
+    // written into the temporary output folder meanwhile. Nothing replaces the current
+    // output before everything succeeded.
+    let files_written = std::thread::scope(|scope| -> Result<usize, Failure> {
+        let search = scope.spawn(|| crate::search::index(&archive, &config.language));
+        let pages = pages::render_postmortems(&archive, &theme, &config, &mut Default::default());
+        let derived = pages::render_derived(&archive, &theme, &config);
+        let mut rendered = match (pages, derived) {
+            (Ok(mut p), Ok(d)) => {
+                p.files.extend(d.files);
+                p
+            }
+            (Err(mut a), Err(b)) => {
+                a.extend(b);
+                a.extend(warnings.clone());
+                return Err(Failure::from(a));
+            }
+            (Err(mut e), _) | (_, Err(mut e)) => {
+                e.extend(warnings.clone());
+                return Err(Failure::from(e));
+            }
+        };
+        let mut paths: BTreeSet<String> = rendered.files.keys().cloned().collect();
+        let mut with_assets = SiteOutput::default();
+        // Assets go in after the pages, so a generated page wins over a content file.
+        std::mem::swap(&mut with_assets.files, &mut rendered.files);
+        with_assets.add("sitemap.xml", Vec::new());
+        place_assets(
+            &archive,
+            &assets,
+            &withheld,
+            &mut with_assets,
+            &mut warnings,
+        );
+        with_assets.files.remove("sitemap.xml");
+        timer.lap("pages and feeds");
+        if (opts.strict || config.strict) && !warnings.is_empty() {
+            let diagnostics = std::mem::take(&mut warnings)
+                .into_iter()
+                .map(|mut d| {
+                    d.severity = crate::diagnostic::Severity::Error;
+                    d
+                })
+                .collect();
+            return Err(Failure {
+                diagnostics,
+                pages_ok: 0,
+                drafts_skipped,
+                internal_skipped: 0,
+            });
+        }
+        let mut staged = output::Staged::new(&out_dir).map_err(write_error)?;
+        staged.write(&with_assets).map_err(write_error)?;
+        drop(with_assets);
+        timer.lap("write pages");
+        let search = search
+            .join()
+            .unwrap_or_else(|_| Err("the search indexer panicked".into()));
+        let index = pages::search_files(search).map_err(Failure::from)?;
+        timer.lap("search index (after the pages)");
+        let mut rest = SiteOutput::default();
+        for (path, bytes) in index {
+            paths.insert(path.clone());
+            rest.add(path, bytes);
+        }
+        rest.add(
+            "sitemap.xml",
+            pages::sitemap(paths.iter(), &archive, &config.base_url()),
+        );
+        staged.write(&rest).map_err(write_error)?;
+        let n = staged.commit().map_err(write_error)?;
+        timer.lap("write search index and swap");
+        Ok(n)
+    })?;
     Ok(Report {
-        edition: site.config.edition,
-        postmortems: site.archive.incidents.len(),
-        drafts_skipped: site.drafts_skipped,
-        internal: site.archive.editions.internal,
-        terms: site.archive.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        edition: config.edition,
+        postmortems: archive.incidents.len(),
+        drafts_skipped,
+        internal: archive.editions.internal,
+        terms: archive.taxonomies.iter().map(|t| t.terms.len()).sum(),
         files_written,
         elapsed: start.elapsed(),
         output_dir: out_dir,
-        warnings: site.warnings,
+        warnings,
     })
 }
 

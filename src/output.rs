@@ -46,49 +46,97 @@ pub fn is_safe_relative(path: &str) -> bool {
 /// Writes `site` to `out_dir` atomically: everything goes into a sibling temporary folder,
 /// which then replaces `out_dir` with two renames. Returns the number of files written.
 pub fn write_atomic(site: &SiteOutput, out_dir: &Path) -> io::Result<usize> {
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    // Leftovers from a build that was killed midway.
-    clean_leftovers(&parent, &name);
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp)?;
+    let mut staged = Staged::new(out_dir)?;
+    staged.write(site)?;
+    staged.commit()
+}
+
+/// An output being written into a temporary folder beside `out_dir`, in as many parts as
+/// the caller likes (pages while the search index is still being built, then the index);
+/// `commit` swaps it in, and dropping it uncommitted removes it, leaving `out_dir` as it was.
+pub struct Staged {
+    out_dir: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    written: usize,
+    /// Parts written so far: a later part may replace a file of an earlier one.
+    parts: usize,
+    done: bool,
+}
+
+impl Staged {
+    pub fn new(out_dir: &Path) -> io::Result<Staged> {
+        let parent = match out_dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let pid = std::process::id();
+        let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        // Leftovers from a build that was killed midway.
+        clean_leftovers(&parent, &name);
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp)?;
+        }
+        fs::create_dir_all(&tmp)?;
+        Ok(Staged {
+            out_dir: out_dir.to_path_buf(),
+            tmp,
+            old,
+            written: 0,
+            parts: 0,
+            done: false,
+        })
     }
-    let previous = out_dir.is_dir().then_some(out_dir);
-    let result = write_tree(site, &tmp, previous);
-    let count = match result {
-        Ok(n) => n,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&tmp);
+
+    /// Writes `part` into the temporary folder (hard-linking files unchanged since the
+    /// current output).
+    pub fn write(&mut self, part: &SiteOutput) -> io::Result<()> {
+        let previous = self.out_dir.is_dir().then_some(self.out_dir.as_path());
+        if self.parts > 0 {
+            // A file written by an earlier part may be a hard link into the current output:
+            // unlink it rather than write through it.
+            for rel in part.files.keys() {
+                let _ = fs::remove_file(self.tmp.join(rel));
+            }
+        }
+        self.written += write_tree(part, &self.tmp, previous)?;
+        self.parts += 1;
+        Ok(())
+    }
+
+    /// Replaces the output folder with what was written; returns the number of files.
+    pub fn commit(mut self) -> io::Result<usize> {
+        let (out_dir, tmp, old) = (&self.out_dir, &self.tmp, &self.old);
+        let had_old = out_dir.exists();
+        if had_old {
+            fs::rename(out_dir, old)?;
+        }
+        if let Err(e) = fs::rename(tmp, out_dir) {
+            if had_old {
+                let _ = fs::rename(old, out_dir);
+            }
             return Err(e);
         }
-    };
-    let had_old = out_dir.exists();
-    if had_old {
-        fs::rename(out_dir, &old).inspect_err(|_| {
-            let _ = fs::remove_dir_all(&tmp);
-        })?;
-    }
-    if let Err(e) = fs::rename(&tmp, out_dir) {
+        self.done = true;
         if had_old {
-            let _ = fs::rename(&old, out_dir);
+            let _ = fs::remove_dir_all(old);
         }
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
+        Ok(self.written)
     }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
     }
-    Ok(count)
 }
 
 fn clean_leftovers(parent: &Path, name: &str) {
@@ -170,6 +218,49 @@ fn write_tree(site: &SiteOutput, dir: &Path, previous: Option<&Path>) -> io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn site(files: &[(&str, &str)]) -> SiteOutput {
+        let mut s = SiteOutput::default();
+        for (p, b) in files {
+            s.add(*p, b.as_bytes().to_vec());
+        }
+        s
+    }
+
+    #[test]
+    fn a_later_part_never_writes_through_a_link_into_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomic(&site(&[("a.html", "same"), ("b.xml", "old")]), &out).unwrap();
+        let mut staged = Staged::new(&out).unwrap();
+        // `b.xml` is unchanged in the first part, so it is linked to the current file…
+        staged
+            .write(&site(&[("a.html", "same"), ("b.xml", "old")]))
+            .unwrap();
+        // …and a later part replaces it: the current output must not change before commit.
+        staged.write(&site(&[("b.xml", "new")])).unwrap();
+        assert_eq!(fs::read_to_string(out.join("b.xml")).unwrap(), "old");
+        staged.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("b.xml")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "same");
+    }
+
+    #[test]
+    fn an_uncommitted_output_leaves_the_old_one_and_no_leftovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomic(&site(&[("index.html", "v1")]), &out).unwrap();
+        {
+            let mut staged = Staged::new(&out).unwrap();
+            staged.write(&site(&[("index.html", "v2")])).unwrap();
+        }
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "v1");
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["public".to_string()]);
+    }
 
     #[test]
     fn unsafe_paths_are_refused() {
