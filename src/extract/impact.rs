@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::hints::Hints;
 use super::numbers::number;
 use super::Line;
 
@@ -74,6 +75,7 @@ pub fn find(lines: &[Line]) -> Impact {
     for line in lines.iter().filter(|l| !l.code) {
         let text = line.text;
         let maybe_percent = out.percent.is_none()
+            && line.hints.any(Hints::PERCENT)
             && (text.contains('%') || (text.contains("cent") || text.contains("CENT")));
         if out.percent.is_none() && maybe_percent {
             for c in PERCENT_RE.captures_iter(text) {
@@ -118,11 +120,11 @@ pub fn find(lines: &[Line]) -> Impact {
             }
         }
         let names_people = out.users.is_none()
-            && text.bytes().any(|b| b.is_ascii_digit())
+            && line.hints.has(Hints::DIGIT | Hints::PEOPLE)
             && ["sers", "ustomer", "isitor", "lient", "ccount", "ubscriber"]
                 .iter()
                 .any(|w| text.contains(w));
-        if out.users.is_none() && names_people && text.bytes().any(|b| b.is_ascii_digit()) {
+        if names_people {
             if let Some(c) = COUNT_RE.captures(text) {
                 let lower = text.to_ascii_lowercase();
                 if [

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod classify;
 pub mod duration;
 pub mod front;
+pub mod hints;
 pub mod impact;
 pub mod numbers;
 mod prose;
@@ -25,6 +26,7 @@ use crate::content::Document;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Found, IncidentMeta, Minutes, Source, Zone};
 use front::Stamp;
+use hints::Hints;
 
 /// What extraction needs from the site configuration.
 #[derive(Debug, Clone)]
@@ -104,21 +106,50 @@ pub fn extract(doc: &Document, opts: &Options) -> (IncidentMeta, Vec<Diagnostic>
 
 /// One line of the body with its line number in the whole file; `code` is true inside
 /// fenced code blocks (and for the fences), whose contents are never read for facts.
+/// `hints` says which patterns may be on the line (see [`hints`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Line<'a> {
     pub no: u32,
     pub text: &'a str,
     pub code: bool,
+    pub hints: Hints,
 }
 
-/// Splits a body into lines, marking fenced code blocks.
+/// Splits a body into lines (at `\n`, dropping a `\r` before it), marking fenced code
+/// blocks, and finds each line's hints.
 pub fn lines(body: &str, body_line: u32) -> Vec<Line<'_>> {
-    let mut fence: Option<(char, usize)> = None;
-    let mut out = Vec::new();
-    for (i, text) in body.lines().enumerate() {
+    let bytes = body.as_bytes();
+    let n = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let mut starts = Vec::with_capacity(n);
+    let mut lens = Vec::with_capacity(n);
+    let mut at = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        let end = if nl > at && bytes[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        starts.push(at);
+        lens.push(end - at);
+        at = nl + 1;
+    }
+    if at < bytes.len() {
+        starts.push(at);
+        lens.push(bytes.len() - at);
+    }
+    let mut hints = vec![Hints::default(); starts.len()];
+    hints::of_lines(body, &starts, &lens, &mut hints);
+    let mut fence: Option<(u8, usize)> = None;
+    let mut out = Vec::with_capacity(starts.len());
+    for (i, ((&s, &len), &hints)) in starts.iter().zip(&lens).zip(&hints).enumerate() {
+        let text = &body[s..s + len];
         let t = text.trim_start();
-        let marker = t.chars().next().filter(|c| *c == '`' || *c == '~');
-        let run = marker.map_or(0, |m| t.chars().take_while(|c| *c == m).count());
+        let marker = t
+            .as_bytes()
+            .first()
+            .copied()
+            .filter(|c| *c == b'`' || *c == b'~');
+        let run = marker.map_or(0, |m| t.bytes().take_while(|c| *c == m).count());
         let mut code = fence.is_some();
         match (fence, marker) {
             (None, Some(m)) if run >= 3 => {
@@ -126,7 +157,7 @@ pub fn lines(body: &str, body_line: u32) -> Vec<Line<'_>> {
                 code = true;
             }
             (Some((f, n)), Some(m))
-                if m == f && run >= n && t.trim_end().chars().all(|c| c == m) =>
+                if m == f && run >= n && t.trim_end().bytes().all(|c| c == m) =>
             {
                 fence = None;
                 code = true;
@@ -137,6 +168,7 @@ pub fn lines(body: &str, body_line: u32) -> Vec<Line<'_>> {
             no: body_line + i as u32,
             text,
             code,
+            hints,
         });
     }
     out

@@ -173,7 +173,7 @@ pub fn fill(
                 match partner_says.or_else(|| {
                     // Only an ambiguous date needs the rest of the document's dates.
                     let doc_dates: Vec<when::DateTok> =
-                        lines.iter().filter(|l| !l.code).flat_map(|l| when::dates(l.text)).collect();
+                        lines.iter().filter(|l| !l.code).flat_map(|l| when::dates_hinted(l.text, l.hints)).collect();
                     window::disambiguate(v, None, &doc_dates, &title)
                 }) {
                     Some(d) => {
