@@ -10,6 +10,7 @@
 //! | `TIME`     | a digit then `:`/`.`/`h` and a digit, or a digit then `am`/`pm` (`a.m`, ` PM`) | clock times         |
 //! | `NOON`     | `oon`, `OON`, `dnight` or `DNIGHT` (as in `noon`, `midnight`)            | clock times without digits |
 //! | `YEAR`     | four digits in a row                                                     | dates                     |
+//! | `MONTH`    | a digit, and a word naming a month (`Mar`, `march`, `Sept`; whole line only) | dates with a month name |
 //! | `PERCENT`  | `%`, `cent` or `CENT`                                                    | shares of users           |
 //! | `PEOPLE`   | `sers`, `ustomer`, `isitor`, `lient`, `ccount` or `ubscriber`            | counts of users           |
 //! | `AMOUNT`   | `h`, `m` or `s` after a digit, or a word that starts `hour`, `hr`, `min`, `sec` or `day` (whole line only) | durations |
@@ -45,6 +46,7 @@ impl Hints {
     pub const LT: Hints = Hints(1 << 9);
     pub const BRACKET: Hints = Hints(1 << 10);
     pub const COLONS: Hints = Hints(1 << 11);
+    pub const MONTH: Hints = Hints(1 << 12);
     /// Every hint: for text whose hints were not computed.
     pub const ALL: Hints = Hints(u16::MAX);
 
@@ -70,6 +72,9 @@ impl std::ops::BitOrAssign for Hints {
         self.0 |= o.0;
     }
 }
+
+/// Set while reading when a line names a month (made `MONTH` if it also has a digit).
+const MONTH_WORD: Hints = Hints(1 << 15);
 
 /// Words whose presence is a hint, as written. None is a prefix of another, so a
 /// leftmost-first search restarted one byte after each match finds every occurrence.
@@ -166,6 +171,15 @@ pub fn of_lines(body: &str, starts: &[usize], lens: &[usize], out: &mut [Hints])
         {
             *h |= Hints::AMOUNT;
         }
+        if c.is_ascii_alphabetic() && !h.has(MONTH_WORD) {
+            let len = line[at..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            if super::when::word_is_month(&line[at..at + len]) {
+                *h |= MONTH_WORD;
+            }
+        }
     };
     const W: usize = 16;
     let mut pos = 0;
@@ -195,6 +209,13 @@ pub fn of_lines(body: &str, starts: &[usize], lens: &[usize], out: &mut [Hints])
             look(pos + k);
         }
         pos += n;
+    }
+    // A month name counts only on a line with a digit: dates need both.
+    for h in out.iter_mut() {
+        if h.has(MONTH_WORD | Hints::DIGIT) {
+            *h |= Hints::MONTH;
+        }
+        h.0 &= !MONTH_WORD.0;
     }
     let mut words = Cursor {
         starts,
@@ -237,19 +258,27 @@ impl Cursor<'_> {
 }
 
 /// The bytes worth a closer look (`c`, between `prev` and `next`): the first digit of a
-/// number; `%`, `<`, `[`, `(` or `:`; `ho`, `hr`, `mi`, `se` or `da` (any case) starting a
-/// word. Branch-free, so that a block of these compiles to vector instructions.
+/// number; `%`, `<`, `[`, `(` or `:`; `ho`, `hr`, `mi`, `se` or `da` (units), or the first
+/// two letters of a month (any case) starting a word. Branch-free, so that a block of these compiles to vector instructions.
 fn worth_a_look(prev: u8, c: u8, next: u8) -> bool {
     let is_digit = |c: u8| c.wrapping_sub(b'0') < 10;
     let number = is_digit(c) & !is_digit(prev);
     let mark = (c == b'%') | (c == b'<') | (c == b'[') | (c == b'(') | (c == b':');
     let (l, n) = (c | 0x20, next | 0x20);
+    // Not after a letter: `15Sep94` has a month name too.
     let prev_letter = (prev | 0x20).wrapping_sub(b'a') < 26;
-    let word = (l == b'h') & ((n == b'o') | (n == b'r'))
+    let unit = (l == b'h') & ((n == b'o') | (n == b'r'))
         | (l == b'm') & (n == b'i')
         | (l == b's') & (n == b'e')
         | (l == b'd') & (n == b'a');
-    number | mark | (word & !prev_letter)
+    let month = (l == b'j') & ((n == b'a') | (n == b'u'))
+        | (l == b'f') & (n == b'e')
+        | (l == b'm') & (n == b'a')
+        | (l == b'a') & ((n == b'p') | (n == b'u'))
+        | (l == b'o') & (n == b'c')
+        | (l == b'n') & (n == b'o')
+        | (l == b'd') & (n == b'e');
+    number | mark | ((unit | month) & !prev_letter)
 }
 
 /// A digit at `i` of `b` then `:`/`.`/`h` and a digit, or then `am`/`pm` (`a.m`, ` PM`):
@@ -337,6 +366,7 @@ mod tests {
         prop_assert_eq!(h.has(Hints::LT), has("<"));
         prop_assert_eq!(h.has(Hints::BRACKET), has("["));
         prop_assert_eq!(h.has(Hints::COLONS), line.matches(':').count() >= 6);
+        prop_assert_eq!(h.has(Hints::MONTH), super::super::when::date_hints(b).1);
         Ok(())
     }
 
@@ -345,7 +375,7 @@ mod tests {
 
         #[test]
         fn every_line_gets_exactly_its_hints(
-            body in "([0-9:%<\\[(a-zA-Z .é\r\n-]|hour|noon|OON|cent|users|Severity|day|sec|2h|10 am){0,60}"
+            body in "([0-9:%<\\[(a-zA-Z .é\r\n-]|hour|noon|OON|cent|users|Severity|day|sec|2h|10 am|May|sept|Mar){0,60}"
         ) {
             let ls = crate::extract::lines(&body, 1);
             for l in &ls {
@@ -368,6 +398,9 @@ mod tests {
             ("around 10am", d | Hints::TIME),
             ("shortly after noon", Hints::NOON),
             ("on 2023-03-01", d | Hints::YEAR),
+            ("1 May", d | Hints::MONTH),
+            ("we may see 2", d | Hints::MONTH),
+            ("the summary, 2", d),
             ("affected 30% of users", d | Hints::PERCENT | Hints::PEOPLE),
             ("eighty PERCENT", Hints::PERCENT),
             ("down for an hour", Hints::AMOUNT),

@@ -308,6 +308,39 @@ pub fn window(meta: &IncidentMeta, site_zone: &Zone) -> Window {
     }
 }
 
+/// `s` without `*` and backticks, its runs of white space made one space, trimmed: how
+/// timeline texts and action items are shown.
+pub(crate) fn squeeze(s: &str) -> String {
+    // Most texts have no marks and single spaces: copied as they are.
+    let (mut plain, mut space, mut ascii) = (true, true, true);
+    for &c in s.as_bytes() {
+        let blank = c == b' ';
+        plain &= !(blank && space) && c != b'*' && c != b'`' && (c > b' ' || blank);
+        ascii &= c < 0x80;
+        space = blank;
+    }
+    plain &= !space;
+    if plain && (ascii || !s.chars().any(char::is_whitespace)) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        match c {
+            '*' | '`' => {}
+            c if c.is_whitespace() => space = !out.is_empty(),
+            c => {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// Compiles one of the extractors' regexes. ASCII mode first (`\s`, `\d`, `\w` and case
 /// folding over ASCII only): the big case-insensitive alternations (dates, amounts, zones)
 /// then stay on the lazy DFA, which is many times faster. Patterns that need Unicode (a
@@ -340,6 +373,20 @@ mod tests {
             taxonomies: &[],
         };
         extract(&doc(text, rel), &opts)
+    }
+
+    #[test]
+    fn squeeze_drops_marks_and_collapses_space() {
+        for (text, want) in [
+            ("plain text", "plain text"),
+            ("  **bold**  and `code` ", "bold and code"),
+            ("a\t\tb", "a b"),
+            ("a\u{a0}b — c", "a b — c"),
+            ("déjà vu", "déjà vu"),
+            ("", ""),
+        ] {
+            assert_eq!(squeeze(text), want, "{text:?}");
+        }
     }
 
     #[test]

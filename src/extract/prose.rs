@@ -39,7 +39,8 @@ pub fn fill(
             .collect();
     }
     let tl_lines: Vec<u32> = entries.iter().map(|e| e.line).collect();
-    let all_moments = window::all_moments(lines);
+    // Times on timeline lines are events, never the statement: read there only if needed.
+    let all_moments = window::all_moments(lines, &tl_lines);
     let st = window::statement(lines, &all_moments, &tl_lines);
     let ft = window::from_timeline(&entries);
     let title = meta

@@ -225,7 +225,7 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
     {
         None
     } else {
-        when::dates_hinted(head(s, 64), hints).into_iter().next()
+        when::dates_in_part(head(s, 64), hints).into_iter().next()
     };
     if let Some(d) = leading_date.filter(|d| d.start == 0) {
         date = Some(d.value);
@@ -416,32 +416,7 @@ fn tidy(rest: &str) -> String {
         ' ', '\t', '*', '_', '`', ')', ']', ':', '-', '–', '—', '|', ',',
     ]);
     let t = t.trim_end().trim_end_matches('|');
-    // Most descriptions are plain ASCII with single spaces: copied as they are.
-    let b = t.as_bytes();
-    let plain = b.iter().enumerate().all(|(i, &c)| {
-        (c.is_ascii_graphic() && c != b'*' && c != b'`')
-            || (c == b' ' && i > 0 && b.get(i + 1).is_some_and(|n| *n != b' '))
-    });
-    if plain {
-        return t.to_string();
-    }
-    // One pass: drop emphasis marks, collapse runs of white space.
-    let mut out = String::with_capacity(t.len());
-    let mut space = false;
-    for c in t.chars() {
-        match c {
-            '*' | '`' => {}
-            c if c.is_whitespace() => space = !out.is_empty(),
-            c => {
-                if space {
-                    out.push(' ');
-                    space = false;
-                }
-                out.push(c);
-            }
-        }
-    }
-    out
+    super::squeeze(t)
 }
 
 #[cfg(test)]

@@ -212,18 +212,33 @@ fn numeric(a: i32, b: i32, y: i32) -> Option<DateVal> {
 
 /// Every date in `line`, in order.
 pub fn dates(line: &str) -> Vec<DateTok> {
-    dates_hinted(line, Hints::ALL)
+    dates_in_part(line, Hints::ALL)
 }
 
-/// [`dates`] of a line, or of a part of a line, whose [`Hints`] are known.
+/// [`dates`] of a text whose [`Hints`] are known: a line, or a line without some marks at
+/// its ends (`#`, `*`, `_`, `:`, spaces), which has the same hints.
 pub fn dates_hinted(line: &str, hints: Hints) -> Vec<DateTok> {
-    let mut out = Vec::new();
     // Every date form has a digit, and a four-digit year or a month name; most lines have
     // neither, and each regex runs only where its kind can be.
     if !hints.has(Hints::DIGIT) {
-        return out;
+        return Vec::new();
     }
-    let (year, month) = date_hints(line.as_bytes());
+    dates_where(line, hints.has(Hints::YEAR), hints.has(Hints::MONTH))
+}
+
+/// [`dates`] of any part of a line whose [`Hints`] are known (the part may cut a word).
+pub fn dates_in_part(part: &str, line_hints: Hints) -> Vec<DateTok> {
+    if !line_hints.has(Hints::DIGIT) {
+        return Vec::new();
+    }
+    let (year, month) = date_hints(part.as_bytes());
+    dates_where(part, year, month)
+}
+
+/// The dates of `line`, reading numeric dates when `year` (it has four digits in a row) and
+/// dates with a month name when `month` (it names one).
+fn dates_where(line: &str, year: bool, month: bool) -> Vec<DateTok> {
+    let mut out = Vec::new();
     if !year && !month {
         return out;
     }
@@ -431,8 +446,11 @@ fn time_matches(line: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     std::iter::from_fn(move || {
         while i < b.len() {
             let c = b[i];
+            // `noon` and `midnight` start a word with `no` or `mi`.
+            let next = b.get(i + 1).map_or(0, |n| n | 0x20);
             let may_start = c.is_ascii_digit()
-                || (matches!(c | 0x20, b'n' | b'm') && (i == 0 || !is_word_byte(b[i - 1])));
+                || (((c | 0x20 == b'n' && next == b'o') || (c | 0x20 == b'm' && next == b'i'))
+                    && (i == 0 || !is_word_byte(b[i - 1])));
             if may_start {
                 if let Some(n) = time_prefix_len(&b[i..]) {
                     let at = i;
@@ -602,7 +620,7 @@ fn read_time(m: &str) -> (u8, Option<u8>, u8, Option<bool>) {
 
 /// Cheap hints before the date regexes: (four digits in a row, a month name starting a
 /// word — after a space, punctuation or digits: `15Sep94`).
-fn date_hints(b: &[u8]) -> (bool, bool) {
+pub(super) fn date_hints(b: &[u8]) -> (bool, bool) {
     if !b.iter().any(u8::is_ascii_digit) {
         return (false, false);
     }
@@ -670,7 +688,7 @@ fn month_of_prefix(w: &[u8]) -> Option<usize> {
 }
 
 /// `Jan`, `january`, `Sept`, `MAY`: a whole word naming a month (`15Sep94` reads `Sep`).
-fn word_is_month(w: &[u8]) -> bool {
+pub(super) fn word_is_month(w: &[u8]) -> bool {
     if w.len() < 3 || w.len() > 9 {
         return false;
     }
@@ -736,16 +754,38 @@ pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
     }
     // Zones are short: look no further than this, so each time costs O(1).
     let rest = super::window::head(&line[at..], 64);
-    if let Some(m) = ZONE_AT_START_RE.find(rest) {
-        {
-            if let Some(zone) = parse_written(m.as_str()) {
-                let tok = ZoneTok {
-                    start: at,
-                    end: at + m.end(),
-                    zone,
-                };
-                return Some(abbreviation_after(line, tok));
+    // Cheap checks first (most times are followed by words, not zones): an offset is a sign
+    // and two digits (and only `ZONE_AFTER_TIME_RE` reads it); a zone starting with a small
+    // letter is `utc`, `gmt` or a region name ending in `time`.
+    let mut chars = rest.chars();
+    let signed = match chars.next() {
+        Some('+' | '-' | '−') => {
+            if !(chars.next().is_some_and(char::is_numeric)
+                && chars.next().is_some_and(char::is_numeric))
+            {
+                return None;
             }
+            true
+        }
+        Some('a'..='z') => {
+            let head3 = rest.as_bytes().get(..3);
+            let utc_gmt = head3
+                .is_some_and(|h| h.eq_ignore_ascii_case(b"utc") || h.eq_ignore_ascii_case(b"gmt"));
+            if !utc_gmt && !contains_ci(rest, "time") {
+                return None;
+            }
+            false
+        }
+        _ => false,
+    };
+    if let Some(m) = (!signed).then(|| ZONE_AT_START_RE.find(rest)).flatten() {
+        if let Some(zone) = parse_written(m.as_str()) {
+            let tok = ZoneTok {
+                start: at,
+                end: at + m.end(),
+                zone,
+            };
+            return Some(abbreviation_after(line, tok));
         }
     }
     let m = ZONE_AFTER_TIME_RE.find(rest)?;

@@ -464,29 +464,43 @@ pub fn first_time_zone(lines: &[Line], all_moments: &Moments) -> Option<(Zone, u
         .iter()
         .zip(&all_moments.moments)
         .filter(|(l, _)| !l.code)
-        .find_map(|(l, ms)| ms.iter().find_map(|m| m.zone.clone().map(|z| (z, l.no))))
+        .find_map(|(l, ms)| {
+            let zone = |ms: &[Moment]| ms.iter().find_map(|m| m.zone.clone().map(|z| (z, l.no)));
+            if all_moments.skipped.binary_search(&l.no).is_ok() {
+                zone(&moments_hinted(l.text, l.no, l.hints).0)
+            } else {
+                zone(ms)
+            }
+        })
 }
 
-/// The moments of every line (none inside code blocks), computed once per document, with
-/// the dates of the lines that have times.
+/// The moments of every line the window statement can be on, computed once per document,
+/// with the dates of the lines that have times. Code blocks and the `skipped` lines (the
+/// timeline's, whose times are events) get none.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Moments {
     pub moments: Vec<Vec<Moment>>,
     pub dates: Vec<Vec<DateTok>>,
+    /// Line numbers (sorted) whose moments were not read.
+    pub skipped: Vec<u32>,
 }
 
-pub fn all_moments(lines: &[Line]) -> Moments {
+pub fn all_moments(lines: &[Line], skipped: &[u32]) -> Moments {
     let (moments, dates) = lines
         .iter()
         .map(|l| {
-            if l.code {
+            if l.code || skipped.binary_search(&l.no).is_ok() {
                 Default::default()
             } else {
                 moments_hinted(l.text, l.no, l.hints)
             }
         })
         .unzip();
-    Moments { moments, dates }
+    Moments {
+        moments,
+        dates,
+        skipped: skipped.to_vec(),
+    }
 }
 
 /// A date on a line of its own (or a heading) before the timeline's first entry.
@@ -617,7 +631,7 @@ mod tests {
 
     fn window(text: &str) -> Option<(Time, Option<Time>, Option<String>, &'static str)> {
         let ls = lines(text, 1);
-        let s = statement(&ls, &all_moments(&ls), &[])?;
+        let s = statement(&ls, &all_moments(&ls, &[]), &[])?;
         Some((
             s.start.tok.time(),
             s.end.as_ref().map(|e| e.tok.time()),
@@ -729,7 +743,7 @@ mod tests {
             "Duration: June 9, 2023, 10:00 AM to June 10, 2023, 2:00 PM (PST)",
             1,
         );
-        let s = statement(&ls, &all_moments(&ls), &[]).unwrap();
+        let s = statement(&ls, &all_moments(&ls, &[]), &[]).unwrap();
         assert_eq!(
             s.start.date,
             Some(DateVal::Known(jiff::civil::date(2023, 6, 9)))
