@@ -92,7 +92,7 @@ pub fn stages(docs: &[(String, Vec<u8>)]) {
             lap(0);
             std::hint::black_box(timeline::find(&ls));
             lap(1);
-            let m = window::all_moments(&ls);
+            let m = window::all_moments(&ls, &[]);
             std::hint::black_box(window::statement(&ls, &m, &[]));
             lap(2);
             std::hint::black_box(duration::stated(&ls));

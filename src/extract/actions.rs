@@ -35,6 +35,45 @@ fn item(text: &str) -> Option<(&str, bool)> {
     if !may_be_item(text) {
         return None;
     }
+    match item_by_hand(text) {
+        Some(found) => found,
+        None => item_by_regex(text),
+    }
+}
+
+/// [`ITEM_RE`] read by hand: `Some(answer)`, or `None` where a digit that is not ASCII
+/// could make a difference (then the regex decides).
+fn item_by_hand(text: &str) -> Option<Option<(&str, bool)>> {
+    let t = text.trim_start();
+    let after_marker = match t.chars().next() {
+        Some(c) if "-*+•‣▪◦".contains(c) => &t[c.len_utf8()..],
+        Some(c) if c.is_ascii_digit() => {
+            let n = t.bytes().take_while(u8::is_ascii_digit).count();
+            match t[n..].chars().next() {
+                Some('.' | ')') if n <= 3 => &t[n + 1..],
+                Some(c) if !c.is_ascii() => return None,
+                _ => return Some(None),
+            }
+        }
+        _ => return Some(None),
+    };
+    // `\s+`, then an optional `[x]` with `\s+`, then the text's first character.
+    let body = after_marker.trim_start();
+    if body.len() == after_marker.len() || body.is_empty() {
+        return Some(None);
+    }
+    let b = body.as_bytes();
+    if b.len() >= 3 && b[0] == b'[' && matches!(b[1], b' ' | b'x' | b'X') && b[2] == b']' {
+        let after_box = &body[3..];
+        let rest = after_box.trim_start();
+        if rest.len() < after_box.len() && !rest.is_empty() {
+            return Some(Some((rest.trim_end(), b[1] != b' ')));
+        }
+    }
+    Some(Some((body.trim_end(), false)))
+}
+
+fn item_by_regex(text: &str) -> Option<(&str, bool)> {
     let c = ITEM_RE.captures(text)?;
     // The match ends with the text's first character, which may be several bytes long.
     let end = c.get(0)?.end();
@@ -51,6 +90,10 @@ fn heading_level(text: &str) -> u8 {
     if t.starts_with('#') {
         let n = t.chars().take_while(|&c| c == '#').count();
         return n.min(6) as u8;
+    }
+    // Bold starts with `**`/`__`; a label ends with `:` (perhaps inside emphasis).
+    if !t.starts_with(['*', '_']) && !t.ends_with([':', '*', '_']) {
+        return 0;
     }
     let bare = t.trim_matches(['*', '_']).trim();
     let bold = (t.starts_with("**") || t.starts_with("__"))
@@ -92,8 +135,7 @@ pub fn find(lines: &[Line]) -> Vec<ActionItem> {
             continue;
         }
         if let Some((rest, done)) = item(l.text) {
-            let text: String = rest.chars().filter(|c| !matches!(c, '*' | '`')).collect();
-            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = super::squeeze(rest);
             if text.is_empty() {
                 continue;
             }
@@ -111,6 +153,34 @@ pub fn find(lines: &[Line]) -> Vec<ActionItem> {
 mod tests {
     use super::*;
     use crate::extract::lines;
+
+    #[test]
+    fn items_read_by_hand_as_the_regex_reads_them() {
+        for text in [
+            "- a",
+            "-a",
+            "- ",
+            "-  [x]  done",
+            "- [x]",
+            "- [x]x",
+            "- [ ] open",
+            "* [X] b",
+            "12. twelve",
+            "1234. no",
+            "3) three",
+            "3)three",
+            "• bullet",
+            "◦\tsub",
+            "  - indented",
+            "- \u{a0}nbsp",
+            "1.\u{2003}em",
+            "- [x]\u{a0}y",
+            "x - no",
+            "",
+        ] {
+            assert_eq!(item(text), item_by_regex(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn accepted_forms() {

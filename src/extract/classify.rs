@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::hints::Hints;
 use super::Line;
 use crate::config::ExtractConfig;
 use crate::model::{Found, Source};
@@ -142,7 +143,8 @@ pub fn severity(lines: &[Line], title: &str) -> Option<Found<String>> {
         ));
     }
     for l in lines.iter().filter(|l| !l.code) {
-        let labelled = ["everity", "riority"].iter().any(|w| l.text.contains(w));
+        let labelled = l.hints.any(Hints::SEVERITY)
+            && ["everity", "riority"].iter().any(|w| l.text.contains(w));
         if let Some(c) = labelled.then(|| SEV_LABEL_RE.captures(l.text)).flatten() {
             let v = c[1].to_ascii_uppercase().replace([' ', '-'], "");
             let v = if v.starts_with("SEV") || v.starts_with('P') {

@@ -13,10 +13,12 @@
 //! | `(2 hours)` right after a time range             | 120     |                                |
 //! | not: `a few hours`, `10-15 minutes`, `under 3hrs`, `within 30 minutes`, `every 5 minutes` |
 
+use std::cell::LazyCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::hints::Hints;
 use super::numbers::number;
 use super::{when, Line};
 
@@ -72,33 +74,6 @@ const OUTAGE_WORDS: &[&str] = &[
     "unusable",
 ];
 
-/// One cheap pass before `AMOUNT_RE`: an amount needs a unit (`h`, `hour`, `hr`, `min`,
-/// `m`, `sec`, `s`, `day`) that starts a word or follows a digit (`2h`, `45 min`).
-fn may_have_amount(text: &str) -> bool {
-    let b = text.as_bytes();
-    for i in 0..b.len() {
-        let c = b[i] | 0x20;
-        if !matches!(c, b'h' | b'm' | b's' | b'd') {
-            continue;
-        }
-        let prev = if i == 0 { b' ' } else { b[i - 1] };
-        if prev.is_ascii_alphabetic() {
-            continue;
-        }
-        if prev.is_ascii_digit() && c != b'd' {
-            return true;
-        }
-        let at = |w: &[u8]| {
-            b.get(i..i + w.len())
-                .is_some_and(|x| x.eq_ignore_ascii_case(w))
-        };
-        if at(b"hour") || at(b"hr") || at(b"min") || at(b"sec") || at(b"day") {
-            return true;
-        }
-    }
-    false
-}
-
 /// A duration stated in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stated {
@@ -115,7 +90,12 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
     let mut out = Vec::new();
     for line in lines.iter().filter(|l| !l.code) {
         let text = line.text;
-        if let Some(c) = MINUTES_LABEL_RE.captures(text) {
+        let label = line
+            .hints
+            .any(Hints::PAREN)
+            .then(|| MINUTES_LABEL_RE.captures(text))
+            .flatten();
+        if let Some(c) = label {
             let n: f64 = c[2].parse().unwrap_or(0.0);
             let per = if c[1].to_ascii_lowercase().starts_with('h') {
                 60.0
@@ -132,21 +112,25 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
             }
             continue;
         }
-        // Every amount has a digit or a unit word; most lines have neither.
-        let maybe = may_have_amount(text);
-        if !maybe {
+        // Every amount has a unit after a digit or starting a word; most lines have neither.
+        if !line.hints.has(Hints::AMOUNT) {
             continue;
         }
         let mut amounts = AMOUNT_RE.find_iter(text).peekable();
         if amounts.peek().is_none() {
             continue;
         }
-        let line_low = text.to_ascii_lowercase();
-        let slo_line = ["slo", "error budget", "sla "]
-            .iter()
-            .any(|w| line_low.contains(w));
-        let outage_line = OUTAGE_WORDS.iter().any(|w| line_low.contains(w));
-        let start_phrase = line_low.contains("start of the") || line_low.contains("outage lasted");
+        // Facts about the whole line, computed once and only when an amount needs them.
+        let line_low = LazyCell::new(|| text.to_ascii_lowercase());
+        let slo_line = LazyCell::new(|| {
+            ["slo", "error budget", "sla "]
+                .iter()
+                .any(|w| line_low.contains(w))
+        });
+        let outage_line = LazyCell::new(|| OUTAGE_WORDS.iter().any(|w| line_low.contains(w)));
+        let start_phrase = LazyCell::new(|| {
+            line_low.contains("start of the") || line_low.contains("outage lasted")
+        });
         for m in amounts {
             let before = super::window::tail(&text[..m.start()], 120);
             let after = super::window::head(&text[m.end()..], 120);
@@ -188,10 +172,10 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
             }
             let low = lead_text.to_ascii_lowercase();
             // SLO and error-budget arithmetic is not the outage's length.
-            if slo_line {
+            if *slo_line {
                 continue;
             }
-            if low.contains("took") && !start_phrase {
+            if low.contains("took") && !*start_phrase {
                 continue;
             }
             // `(2 hours)` counts right after a time range only.
@@ -211,7 +195,7 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
                 || low.contains("period");
             if low.trim_start().starts_with("for") {
                 // "for" alone needs an outage word nearby, and not a threshold (`5% for 5 minutes`).
-                if !outage_line {
+                if !*outage_line {
                     continue;
                 }
                 let head = before[..lead.map_or(before.len(), |l| l.start())].trim_end();

@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::hints::Hints;
 use super::numbers::number;
 use super::Line;
 
@@ -73,11 +74,11 @@ pub fn find(lines: &[Line]) -> Impact {
     let mut load_share: Option<((f64, u32), (String, u32))> = None;
     for line in lines.iter().filter(|l| !l.code) {
         let text = line.text;
-        let maybe_percent = out.percent.is_none()
-            && (text.contains('%') || (text.contains("cent") || text.contains("CENT")));
-        if out.percent.is_none() && maybe_percent {
-            for c in PERCENT_RE.captures_iter(text) {
-                let m = c.get(0).unwrap();
+        if out.percent.is_none() && line.hints.has(Hints::PERCENT) {
+            let mut at = share_search_start(text);
+            while let Some(m) = PERCENT_RE.find_at(text, at) {
+                at = m.end().max(m.start() + 1);
+                let number_text = share_number(m.as_str());
                 // Part of a bigger number or a decimal (`1.100%`).
                 if text[..m.start()].ends_with(|c: char| c.is_ascii_digit() || c == '.') {
                     continue;
@@ -97,7 +98,9 @@ pub fn find(lines: &[Line]) -> Impact {
                 if !share {
                     continue;
                 }
-                let Some(p) = number(&c[1]) else { continue };
+                let Some(p) = number(number_text) else {
+                    continue;
+                };
                 if p > 100.0 {
                     continue;
                 }
@@ -117,12 +120,8 @@ pub fn find(lines: &[Line]) -> Impact {
                 break;
             }
         }
-        let names_people = out.users.is_none()
-            && text.bytes().any(|b| b.is_ascii_digit())
-            && ["sers", "ustomer", "isitor", "lient", "ccount", "ubscriber"]
-                .iter()
-                .any(|w| text.contains(w));
-        if out.users.is_none() && names_people && text.bytes().any(|b| b.is_ascii_digit()) {
+        let names_people = out.users.is_none() && line.hints.has(Hints::DIGIT | Hints::PEOPLE);
+        if names_people {
             if let Some(c) = COUNT_RE.captures(text) {
                 let lower = text.to_ascii_lowercase();
                 if [
@@ -167,6 +166,60 @@ pub fn find(lines: &[Line]) -> Impact {
         }
     }
     out
+}
+
+/// The number of a [`PERCENT_RE`] match (its first group): the match without its `%`,
+/// `percent` or `per cent` and the white space before it (no number ends in white space).
+fn share_number(m: &str) -> &str {
+    fn ws(s: &str) -> &str {
+        s.trim_end_matches(['\t', '\n', '\u{b}', '\u{c}', '\r', ' '])
+    }
+    let strip = |s: &'static str, m: &str| -> Option<usize> {
+        let n = m.len().checked_sub(s.len())?;
+        m.as_bytes()[n..]
+            .eq_ignore_ascii_case(s.as_bytes())
+            .then_some(n)
+    };
+    if let Some(rest) = m.strip_suffix('%') {
+        return ws(rest);
+    }
+    if let Some(n) = strip("percent", m) {
+        return ws(&m[..n]);
+    }
+    // `per cent`
+    let n = strip("cent", m).unwrap_or(m.len());
+    let rest = ws(&m[..n]);
+    let n = strip("per", rest).unwrap_or(rest.len());
+    ws(&rest[..n])
+}
+
+/// Where a search for [`PERCENT_RE`] can start in `text`: every match ends with `%` or
+/// `cent` and is made of digits, letters, `.`, `-` and white space before it, so no match
+/// starts before the run of those that leads to the first `%` or `cent`.
+fn share_search_start(text: &str) -> usize {
+    let b = text.as_bytes();
+    let percent = memchr::memchr(b'%', b).unwrap_or(b.len());
+    let cent = memchr::memchr2_iter(b'c', b'C', &b[..percent])
+        .find(|&i| {
+            b.get(i..i + 4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"cent"))
+        })
+        .unwrap_or(percent);
+    if cent == b.len() {
+        return cent;
+    }
+    let mut start = cent;
+    while start > 0 {
+        let c = b[start - 1];
+        if c.is_ascii_alphanumeric()
+            || matches!(c, b'.' | b'-' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+        {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    start
 }
 
 fn sentence_around(text: &str, pos: usize) -> String {
@@ -220,6 +273,38 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(pct(text), Some(*want), "{text}");
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_share_starts_before_the_search_does(
+            text in "([a-zA-Z0-9 .,:|%-]|percent|PER CENT|ten|one hundred){0,30}"
+        ) {
+            let from = share_search_start(&text);
+            proptest::prop_assert!(PERCENT_RE.find_iter(&text).all(|m| m.start() >= from));
+        }
+    }
+
+    #[test]
+    fn the_number_of_a_share_is_its_first_group() {
+        for text in [
+            "30%",
+            "12.5 %",
+            "ten percent",
+            "Eighty PER  CENT",
+            "twenty-five percent",
+            "one hundred%",
+        ] {
+            let c = PERCENT_RE.captures(text).unwrap();
+            assert_eq!(share_number(&c[0]), &c[1], "{text}");
+        }
+    }
+
+    #[test]
+    fn the_search_for_shares_starts_at_the_first_number_before_a_sign() {
+        assert_eq!(share_search_start("x: ten percent of users; 5%"), 2);
+        assert_eq!(share_search_start("| 08:00 | error rate at 3% |"), 9);
+        assert_eq!(share_search_start("no share here"), 13);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod classify;
 pub mod duration;
 pub mod front;
+pub mod hints;
 pub mod impact;
 pub mod numbers;
 mod prose;
@@ -25,6 +26,7 @@ use crate::content::Document;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Found, IncidentMeta, Minutes, Source, Zone};
 use front::Stamp;
+use hints::Hints;
 
 /// What extraction needs from the site configuration.
 #[derive(Debug, Clone)]
@@ -104,21 +106,50 @@ pub fn extract(doc: &Document, opts: &Options) -> (IncidentMeta, Vec<Diagnostic>
 
 /// One line of the body with its line number in the whole file; `code` is true inside
 /// fenced code blocks (and for the fences), whose contents are never read for facts.
+/// `hints` says which patterns may be on the line (see [`hints`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Line<'a> {
     pub no: u32,
     pub text: &'a str,
     pub code: bool,
+    pub hints: Hints,
 }
 
-/// Splits a body into lines, marking fenced code blocks.
+/// Splits a body into lines (at `\n`, dropping a `\r` before it), marking fenced code
+/// blocks, and finds each line's hints.
 pub fn lines(body: &str, body_line: u32) -> Vec<Line<'_>> {
-    let mut fence: Option<(char, usize)> = None;
-    let mut out = Vec::new();
-    for (i, text) in body.lines().enumerate() {
+    let bytes = body.as_bytes();
+    let n = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let mut starts = Vec::with_capacity(n);
+    let mut lens = Vec::with_capacity(n);
+    let mut at = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        let end = if nl > at && bytes[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        starts.push(at);
+        lens.push(end - at);
+        at = nl + 1;
+    }
+    if at < bytes.len() {
+        starts.push(at);
+        lens.push(bytes.len() - at);
+    }
+    let mut hints = vec![Hints::default(); starts.len()];
+    hints::of_lines(body, &starts, &lens, &mut hints);
+    let mut fence: Option<(u8, usize)> = None;
+    let mut out = Vec::with_capacity(starts.len());
+    for (i, ((&s, &len), &hints)) in starts.iter().zip(&lens).zip(&hints).enumerate() {
+        let text = &body[s..s + len];
         let t = text.trim_start();
-        let marker = t.chars().next().filter(|c| *c == '`' || *c == '~');
-        let run = marker.map_or(0, |m| t.chars().take_while(|c| *c == m).count());
+        let marker = t
+            .as_bytes()
+            .first()
+            .copied()
+            .filter(|c| *c == b'`' || *c == b'~');
+        let run = marker.map_or(0, |m| t.bytes().take_while(|c| *c == m).count());
         let mut code = fence.is_some();
         match (fence, marker) {
             (None, Some(m)) if run >= 3 => {
@@ -126,7 +157,7 @@ pub fn lines(body: &str, body_line: u32) -> Vec<Line<'_>> {
                 code = true;
             }
             (Some((f, n)), Some(m))
-                if m == f && run >= n && t.trim_end().chars().all(|c| c == m) =>
+                if m == f && run >= n && t.trim_end().bytes().all(|c| c == m) =>
             {
                 fence = None;
                 code = true;
@@ -137,6 +168,7 @@ pub fn lines(body: &str, body_line: u32) -> Vec<Line<'_>> {
             no: body_line + i as u32,
             text,
             code,
+            hints,
         });
     }
     out
@@ -276,6 +308,39 @@ pub fn window(meta: &IncidentMeta, site_zone: &Zone) -> Window {
     }
 }
 
+/// `s` without `*` and backticks, its runs of white space made one space, trimmed: how
+/// timeline texts and action items are shown.
+pub(crate) fn squeeze(s: &str) -> String {
+    // Most texts have no marks and single spaces: copied as they are.
+    let (mut plain, mut space, mut ascii) = (true, true, true);
+    for &c in s.as_bytes() {
+        let blank = c == b' ';
+        plain &= !(blank && space) && c != b'*' && c != b'`' && (c > b' ' || blank);
+        ascii &= c < 0x80;
+        space = blank;
+    }
+    plain &= !space;
+    if plain && (ascii || !s.chars().any(char::is_whitespace)) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        match c {
+            '*' | '`' => {}
+            c if c.is_whitespace() => space = !out.is_empty(),
+            c => {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// Compiles one of the extractors' regexes. ASCII mode first (`\s`, `\d`, `\w` and case
 /// folding over ASCII only): the big case-insensitive alternations (dates, amounts, zones)
 /// then stay on the lazy DFA, which is many times faster. Patterns that need Unicode (a
@@ -308,6 +373,20 @@ mod tests {
             taxonomies: &[],
         };
         extract(&doc(text, rel), &opts)
+    }
+
+    #[test]
+    fn squeeze_drops_marks_and_collapses_space() {
+        for (text, want) in [
+            ("plain text", "plain text"),
+            ("  **bold**  and `code` ", "bold and code"),
+            ("a\t\tb", "a b"),
+            ("a\u{a0}b — c", "a b — c"),
+            ("déjà vu", "déjà vu"),
+            ("", ""),
+        ] {
+            assert_eq!(squeeze(text), want, "{text:?}");
+        }
     }
 
     #[test]

@@ -39,7 +39,8 @@ pub fn fill(
             .collect();
     }
     let tl_lines: Vec<u32> = entries.iter().map(|e| e.line).collect();
-    let all_moments = window::all_moments(lines);
+    // Times on timeline lines are events, never the statement: read there only if needed.
+    let all_moments = window::all_moments(lines, &tl_lines);
     let st = window::statement(lines, &all_moments, &tl_lines);
     let ft = window::from_timeline(&entries);
     let title = meta
@@ -173,7 +174,7 @@ pub fn fill(
                 match partner_says.or_else(|| {
                     // Only an ambiguous date needs the rest of the document's dates.
                     let doc_dates: Vec<when::DateTok> =
-                        lines.iter().filter(|l| !l.code).flat_map(|l| when::dates(l.text)).collect();
+                        lines.iter().filter(|l| !l.code).flat_map(|l| when::dates_hinted(l.text, l.hints)).collect();
                     window::disambiguate(v, None, &doc_dates, &title)
                 }) {
                     Some(d) => {

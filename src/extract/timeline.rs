@@ -22,6 +22,7 @@ use std::sync::LazyLock;
 use jiff::civil::Time;
 use regex::Regex;
 
+use super::hints::Hints;
 use super::when::{self, DateVal, TimeTok};
 use super::window::head;
 use super::Line;
@@ -94,18 +95,19 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
         .enumerate()
         .filter(|(_, l)| !l.code && Some(l.no) != title_line)
     {
-        let split = line.text.contains('<').then(|| BR_RE.split(line.text));
+        let split = line.hints.any(Hints::LT).then(|| BR_RE.split(line.text));
         let whole = split.is_none().then_some(line.text);
         for part in split.into_iter().flatten().chain(whole) {
             let before = out.len();
-            if let Some(mut e) = entry(part, line.no) {
+            if let Some(mut e) = entry(part, line.no, line.hints) {
                 if e.text.is_empty() {
                     e.text = following_text(&lines[i + 1..]);
                 }
                 out.push(e);
             }
-            let colons = part.bytes().filter(|&b| b == b':').count();
-            if colons >= 6
+            let colons = || part.bytes().filter(|&b| b == b':').count();
+            if line.hints.any(Hints::COLONS)
+                && colons() >= 6
                 && (out.len() == before || out.last().is_some_and(|e: &Entry| e.text.len() > 80))
             {
                 run_together(part, line.no, &mut out, before);
@@ -121,7 +123,7 @@ fn following_text(rest: &[Line]) -> String {
     let mut parts = Vec::new();
     for l in rest.iter().skip_while(|l| l.text.trim().is_empty()) {
         let t = l.text.trim();
-        if t.is_empty() || l.code || t.starts_with('#') || entry(t, l.no).is_some() {
+        if t.is_empty() || l.code || t.starts_with('#') || entry(t, l.no, l.hints).is_some() {
             break;
         }
         parts.push(t);
@@ -162,17 +164,22 @@ fn run_together(part: &str, no: u32, out: &mut Vec<Entry>, before: usize) {
             zone: when::zone_after(part, m.end()).map(|z| z.zone),
             relative: None,
             counted: true,
-            label: format!("{:02}:{:02}", t.hour(), t.minute()),
+            label: clock_label(t),
             text: text.to_string(),
         });
     }
 }
 
-fn entry(raw: &str, no: u32) -> Option<Entry> {
+/// The entry `raw` starts with, if any; `hints` are those of its line.
+fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
     // Fast path: an entry has a digit (or a `[Start Time]` placeholder, `noon`, `midnight`)
     // near the start of its line.
+    if !hints.any(Hints::DIGIT | Hints::BRACKET | Hints::NOON) {
+        return None;
+    }
     let h = head(raw, 96);
-    if !h.bytes().any(|b| b.is_ascii_digit() || b == b'[') && !when::mentions_noon(h) {
+    let noon = || hints.any(Hints::NOON) && when::mentions_noon(h);
+    if !h.bytes().any(|b| b.is_ascii_digit() || b == b'[') && !noon() {
         return None;
     }
     let mut s = raw.trim_start();
@@ -187,14 +194,12 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
         }
         let mut cells = r.split('|');
         s = cells.next().unwrap_or("").trim_start();
-        let rest: Vec<&str> = cells.map(str::trim).filter(|c| !c.is_empty()).collect();
-        if let Some(mut e) = entry(s, no) {
-            if e.text.is_empty() {
-                e.text = tidy(&rest.join(" — "));
-            }
-            return Some(e);
+        let mut e = entry(s, no, hints)?;
+        if e.text.is_empty() {
+            let rest: Vec<&str> = cells.map(str::trim).filter(|c| !c.is_empty()).collect();
+            e.text = tidy(&rest.join(" — "));
         }
-        return None;
+        return Some(e);
     }
     let mut listed = false;
     if s.starts_with('#') {
@@ -220,7 +225,7 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
     {
         None
     } else {
-        when::dates(head(s, 64)).into_iter().next()
+        when::dates_in_part(head(s, 64), hints).into_iter().next()
     };
     if let Some(d) = leading_date.filter(|d| d.start == 0) {
         date = Some(d.value);
@@ -336,16 +341,11 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
         }
     }
     let t = first.time();
-    let label = match until {
-        Some(u) => format!(
-            "{:02}:{:02}–{:02}:{:02}",
-            t.hour(),
-            t.minute(),
-            u.hour(),
-            u.minute()
-        ),
-        None => format!("{:02}:{:02}", t.hour(), t.minute()),
-    };
+    let mut label = clock_label(t);
+    if let Some(u) = until {
+        label.push('–');
+        label.push_str(&clock_label(u));
+    }
     Some(Entry {
         line: no,
         time: Some(t),
@@ -358,6 +358,19 @@ fn entry(raw: &str, no: u32) -> Option<Entry> {
         label,
         text: tidy(rest),
     })
+}
+
+/// `09:05`.
+fn clock_label(t: Time) -> String {
+    let (h, m) = (t.hour() as u8, t.minute() as u8);
+    let digits = [
+        b'0' + h / 10,
+        b'0' + h % 10,
+        b':',
+        b'0' + m / 10,
+        b'0' + m % 10,
+    ];
+    String::from_utf8_lossy(&digits).into_owned()
 }
 
 /// Length of a list marker with its trailing white space: `- `, `•\t`, `3. `, `b) `, `[x] `.
@@ -403,23 +416,7 @@ fn tidy(rest: &str) -> String {
         ' ', '\t', '*', '_', '`', ')', ']', ':', '-', '–', '—', '|', ',',
     ]);
     let t = t.trim_end().trim_end_matches('|');
-    // One pass: drop emphasis marks, collapse runs of white space.
-    let mut out = String::with_capacity(t.len());
-    let mut space = false;
-    for c in t.chars() {
-        match c {
-            '*' | '`' => {}
-            c if c.is_whitespace() => space = !out.is_empty(),
-            c => {
-                if space {
-                    out.push(' ');
-                    space = false;
-                }
-                out.push(c);
-            }
-        }
-    }
-    out
+    super::squeeze(t)
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 use jiff::civil::{Date, Time};
 use regex::Regex;
 
+use super::hints::{self, Hints};
 use super::zone::{parse_zone, ABBREVIATIONS};
 use crate::model::Zone;
 
@@ -63,6 +64,9 @@ static NUMERIC_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(&pats.join("|")).unwrap()
 });
 
+/// The grammar of a clock time. Times are found by hand ([`time_matches`]); this regex is the
+/// reference the scanner is tested against.
+#[cfg(test)]
 static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
     // Bare numbers never match (a time needs a separator or AM/PM), so most digits in
     // prose cost nothing; the match is then read by hand (`read_time`), not with captures.
@@ -70,13 +74,14 @@ static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-static ZONE_RE: LazyLock<Regex> = LazyLock::new(|| {
+/// The grammar of a zone as written.
+fn zone_pattern() -> String {
     let abbrs: Vec<&str> = ABBREVIATIONS
         .iter()
         .map(|(a, _, _)| *a)
         .filter(|a| a.len() >= 3)
         .collect();
-    super::re(&format!(
+    format!(
         r"(?x)
         (?i:(?-u:\b)(?:utc|gmt)\s*[+\-−]\s*\d{{1,2}}(?::?\d{{2}})?)
         | (?i:(?-u:\b)(?:utc|gmt)(?-u:\b))
@@ -84,9 +89,14 @@ static ZONE_RE: LazyLock<Regex> = LazyLock::new(|| {
         | (?i:(?-u:\b)(?:(?:eastern|central|mountain|pacific|atlantic|alaska|hawaii|(?:west|east|central|south)\s+africa(?:n)?|(?:central|eastern|western)\s+european|greenwich|coordinated\s+universal|india(?:n)?|british|japan|china|korea)\s+(?:standard\s+|daylight\s+|summer\s+|mean\s+)?time)(?-u:\b))
         | (?-u:\b)[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?(?-u:\b)",
         abbrs.join("|")
-    ))
-    .unwrap()
-});
+    )
+}
+
+static ZONE_RE: LazyLock<Regex> = LazyLock::new(|| super::re(&zone_pattern()).unwrap());
+
+/// [`ZONE_RE`] anchored at the start: the zone a time is followed by.
+static ZONE_AT_START_RE: LazyLock<Regex> =
+    LazyLock::new(|| super::re(&format!("^(?:{})", zone_pattern())).unwrap());
 
 /// A bare offset or a generic `… Time` region name, accepted only right after a clock time.
 static ZONE_AFTER_TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -187,10 +197,6 @@ fn ymd(y: i32, m: i32, d: i32) -> Option<Date> {
     Date::new(y as i16, m as i8, d as i8).ok()
 }
 
-fn num(c: Option<regex::Match>) -> Option<i32> {
-    c.and_then(|m| m.as_str().parse().ok())
-}
-
 /// Both numeric readings: day first and month first.
 fn numeric(a: i32, b: i32, y: i32) -> Option<DateVal> {
     let day_first = ymd(y, b, a);
@@ -206,103 +212,188 @@ fn numeric(a: i32, b: i32, y: i32) -> Option<DateVal> {
 
 /// Every date in `line`, in order.
 pub fn dates(line: &str) -> Vec<DateTok> {
+    dates_in_part(line, Hints::ALL)
+}
+
+/// [`dates`] of a text whose [`Hints`] are known: a line, or a line without some marks at
+/// its ends (`#`, `*`, `_`, `:`, spaces), which has the same hints.
+pub fn dates_hinted(line: &str, hints: Hints) -> Vec<DateTok> {
+    // Every date form has a digit, and a four-digit year or a month name; most lines have
+    // neither, and each regex runs only where its kind can be.
+    if !hints.has(Hints::DIGIT) {
+        return Vec::new();
+    }
+    dates_where(line, hints.has(Hints::YEAR), hints.has(Hints::MONTH))
+}
+
+/// [`dates`] of any part of a line whose [`Hints`] are known (the part may cut a word).
+pub fn dates_in_part(part: &str, line_hints: Hints) -> Vec<DateTok> {
+    if !line_hints.has(Hints::DIGIT) {
+        return Vec::new();
+    }
+    let (year, month) = date_hints(part.as_bytes());
+    dates_where(part, year, month)
+}
+
+/// The dates of `line`, reading numeric dates when `year` (it has four digits in a row) and
+/// dates with a month name when `month` (it names one).
+fn dates_where(line: &str, year: bool, month: bool) -> Vec<DateTok> {
     let mut out = Vec::new();
-    // Every date form has a four-digit year or a month name; most lines have neither, and
-    // each regex runs only where its kind can be.
-    let (year, month) = date_hints(line.as_bytes());
-    let all_digits = year
-        .then(|| NUMERIC_DATE_RE.captures_iter(line))
-        .into_iter()
-        .flatten();
-    let named = month
-        .then(|| MONTH_DATE_RE.captures_iter(line))
-        .into_iter()
-        .flatten();
-    let mut found: Vec<regex::Captures> = all_digits.chain(named).collect();
-    found.sort_by_key(|c| c.get(0).map_or(0, |m| m.start()));
-    let mut last_end = 0;
-    for c in found {
-        let all = c.get(0).unwrap();
-        // The two kinds may overlap (`Nov 26 … 2013` holds a year): first one wins.
-        if all.start() < last_end {
+    if !year && !month {
+        return out;
+    }
+    // Every match of both kinds (value read at once), then in order of position; where
+    // the two kinds overlap (`Nov 26 … 2013` holds a year), the first one wins.
+    let mut found: Vec<(usize, usize, Option<ReadDate>)> = Vec::new();
+    for (run, re, groups) in [
+        (year, &*NUMERIC_DATE_RE, &*NUMERIC_GROUPS),
+        (month, &*MONTH_DATE_RE, &*MONTH_GROUPS),
+    ] {
+        if !run {
             continue;
         }
-        last_end = all.end();
-        let all = c.get(0).unwrap();
-        let mut numeric_parts = None;
-        let value = if let Some(y) = num(c.name("iy")) {
-            ymd(
-                y,
-                num(c.name("im")).unwrap_or(0),
-                num(c.name("id")).unwrap_or(0),
-            )
-            .map(DateVal::Known)
-        } else if let Some(m) = c.name("um") {
-            ymd(
-                num(c.name("uy")).unwrap_or(0),
-                month_number(m.as_str()).unwrap_or(0) as i32,
-                num(c.name("ud")).unwrap_or(0),
-            )
-            .map(DateVal::Known)
-        } else if let Some(m) = c.name("mm") {
-            let (mo, d) = (month_number(m.as_str()), num(c.name("md")));
-            match num(c.name("my")) {
-                Some(y) => ymd(y, mo.unwrap_or(0) as i32, d.unwrap_or(0)).map(DateVal::Known),
-                None => Some(DateVal::NoYear(mo.unwrap_or(0), d.unwrap_or(0) as i8)),
-            }
-        } else if let Some(m) = c.name("dm") {
-            let (mo, d) = (month_number(m.as_str()), num(c.name("dd")));
-            match num(c.name("dy")) {
-                Some(y) => ymd(y, mo.unwrap_or(0) as i32, d.unwrap_or(0)).map(DateVal::Known),
-                None => Some(DateVal::NoYear(mo.unwrap_or(0), d.unwrap_or(0) as i8)),
-            }
-        } else if let Some(m) = c.name("sm") {
-            ymd(
-                num(c.name("sy")).unwrap_or(0),
-                month_number(m.as_str()).unwrap_or(0) as i32,
-                num(c.name("sd")).unwrap_or(0),
-            )
-            .map(DateVal::Known)
-        } else if let Some(m) = c.name("cm") {
-            let y = num(c.name("cy")).unwrap_or(0);
-            let y = match y {
-                0..=49 => 2000 + y,
-                50..=99 => 1900 + y,
-                y => y,
+        let mut locs = re.capture_locations();
+        let mut at = 0;
+        while let Some(m) = re.captures_read_at(&mut locs, line, at) {
+            let group = |name: usize| {
+                groups[name]
+                    .and_then(|i| locs.get(i))
+                    .map(|(s, e)| &line[s..e])
             };
-            ymd(
-                y,
-                month_number(m.as_str()).unwrap_or(0) as i32,
-                num(c.name("cd")).unwrap_or(0),
-            )
-            .map(DateVal::Known)
-        } else if let Some(a) = num(c.name("na")) {
-            let b = num(c.name("nb")).unwrap_or(0);
-            // `1.5.2023` is rarely a date in prose unless the year follows; accept all three.
-            numeric_parts = Some((a as u8, b as u8));
-            numeric(a, b, num(c.name("ny")).unwrap_or(0))
-        } else if let Some(a) = num(c.name("ca")) {
-            let b = num(c.name("cb")).unwrap_or(0);
-            numeric_parts = Some((a as u8, b as u8));
-            numeric(a, b, num(c.name("cc")).unwrap_or(0))
-        } else {
-            None
-        };
-        if let Some(value) = value {
-            let mut end = all.end();
+            found.push((m.start(), m.end(), date_value(&group)));
+            // Dates are never empty, so the search always moves on.
+            at = m.end().max(m.start() + 1);
+            if at > line.len() {
+                break;
+            }
+        }
+    }
+    found.sort_by_key(|f| f.0);
+    let mut last_end = 0;
+    for (start, end, value) in found {
+        if start < last_end {
+            continue;
+        }
+        last_end = end;
+        if let Some((value, numeric)) = value {
+            let mut end = end;
             // The `T` of `2023-03-01T10:00` belongs to the time.
             if line[..end].ends_with(['T', 't']) {
                 end -= 1;
             }
             out.push(DateTok {
-                start: all.start(),
+                start,
                 end,
                 value,
-                numeric: numeric_parts,
+                numeric,
             });
         }
     }
     out
+}
+
+/// The capture groups of the two date regexes, by name: [`GROUP_NAMES`] order.
+const GROUP_NAMES: [&str; 24] = [
+    "iy", "im", "id", "um", "ud", "uy", "mm", "md", "my", "dm", "dd", "dy", "sm", "sd", "sy", "cm",
+    "cd", "cy", "na", "nb", "ny", "ca", "cb", "cc",
+];
+const IY: usize = 0;
+const IM: usize = 1;
+const ID: usize = 2;
+const UM: usize = 3;
+const UD: usize = 4;
+const UY: usize = 5;
+const MM: usize = 6;
+const MD: usize = 7;
+const MY: usize = 8;
+const DM: usize = 9;
+const DD: usize = 10;
+const DY: usize = 11;
+const SM: usize = 12;
+const SD: usize = 13;
+const SY: usize = 14;
+const CM: usize = 15;
+const CD: usize = 16;
+const CY: usize = 17;
+const NA: usize = 18;
+const NB: usize = 19;
+const NY: usize = 20;
+const CA: usize = 21;
+const CB: usize = 22;
+const CC: usize = 23;
+
+/// For each name of [`GROUP_NAMES`], its group index in `re` (if `re` has it).
+fn group_indices(re: &Regex) -> [Option<usize>; 24] {
+    let mut out = [None; 24];
+    for (i, name) in re.capture_names().enumerate() {
+        if let Some(k) = name.and_then(|n| GROUP_NAMES.iter().position(|g| *g == n)) {
+            out[k] = Some(i);
+        }
+    }
+    out
+}
+
+static NUMERIC_GROUPS: LazyLock<[Option<usize>; 24]> =
+    LazyLock::new(|| group_indices(&NUMERIC_DATE_RE));
+static MONTH_GROUPS: LazyLock<[Option<usize>; 24]> =
+    LazyLock::new(|| group_indices(&MONTH_DATE_RE));
+
+/// A date as read from one match, with the two leading numbers of a numeric date.
+type ReadDate = (DateVal, Option<(u8, u8)>);
+
+/// Reads one date match from its groups (`group(NAME)` is the text a group matched):
+/// the date, and for numeric dates the two leading numbers as written.
+fn date_value<'a>(group: &dyn Fn(usize) -> Option<&'a str>) -> Option<(DateVal, Option<(u8, u8)>)> {
+    let num = |name: usize| group(name).and_then(|m| m.parse::<i32>().ok());
+    let known = |d: Option<Date>| d.map(|d| (DateVal::Known(d), None));
+    if let Some(y) = num(IY) {
+        known(ymd(y, num(IM).unwrap_or(0), num(ID).unwrap_or(0)))
+    } else if let Some(m) = group(UM) {
+        known(ymd(
+            num(UY).unwrap_or(0),
+            month_number(m).unwrap_or(0) as i32,
+            num(UD).unwrap_or(0),
+        ))
+    } else if let Some(m) = group(MM) {
+        let (mo, d) = (month_number(m), num(MD));
+        match num(MY) {
+            Some(y) => known(ymd(y, mo.unwrap_or(0) as i32, d.unwrap_or(0))),
+            None => Some((DateVal::NoYear(mo.unwrap_or(0), d.unwrap_or(0) as i8), None)),
+        }
+    } else if let Some(m) = group(DM) {
+        let (mo, d) = (month_number(m), num(DD));
+        match num(DY) {
+            Some(y) => known(ymd(y, mo.unwrap_or(0) as i32, d.unwrap_or(0))),
+            None => Some((DateVal::NoYear(mo.unwrap_or(0), d.unwrap_or(0) as i8), None)),
+        }
+    } else if let Some(m) = group(SM) {
+        known(ymd(
+            num(SY).unwrap_or(0),
+            month_number(m).unwrap_or(0) as i32,
+            num(SD).unwrap_or(0),
+        ))
+    } else if let Some(m) = group(CM) {
+        let y = num(CY).unwrap_or(0);
+        let y = match y {
+            0..=49 => 2000 + y,
+            50..=99 => 1900 + y,
+            y => y,
+        };
+        known(ymd(
+            y,
+            month_number(m).unwrap_or(0) as i32,
+            num(CD).unwrap_or(0),
+        ))
+    } else if let Some(a) = num(NA) {
+        let b = num(NB).unwrap_or(0);
+        // `1.5.2023` is rarely a date in prose unless the year follows; accept all three.
+        numeric(a, b, num(NY).unwrap_or(0)).map(|v| (v, Some((a as u8, b as u8))))
+    } else if let Some(a) = num(CA) {
+        let b = num(CB).unwrap_or(0);
+        numeric(a, b, num(CC).unwrap_or(0)).map(|v| (v, Some((a as u8, b as u8))))
+    } else {
+        None
+    }
 }
 
 /// Every clock time in `line`, in order, skipping numbers that are parts of dates,
@@ -313,22 +404,24 @@ pub fn times(line: &str) -> Vec<TimeTok> {
 
 /// Both token kinds of a line in one go (times never overlap the dates).
 pub fn times_and_dates(line: &str) -> (Vec<TimeTok>, Vec<DateTok>) {
+    times_and_dates_hinted(line, hints::of(line))
+}
+
+/// [`times_and_dates`] of a line, or of a part of a line, whose [`Hints`] are known.
+pub fn times_and_dates_hinted(line: &str, hints: Hints) -> (Vec<TimeTok>, Vec<DateTok>) {
     let mut out = Vec::new();
-    if !may_have_time(line.as_bytes()) && !mentions_noon(line) {
+    // Every time has a digit in a time-like shape, or is `noon` or `midnight`.
+    if !(hints.has(Hints::TIME) || (hints.has(Hints::NOON) && mentions_noon(line))) {
         return (out, Vec::new());
     }
-    out.extend(
-        TIME_RE
-            .find_iter(line)
-            .filter_map(|m| time_tok(line, m.start(), m.end())),
-    );
+    out.extend(time_matches(line).filter_map(|(s, e)| time_tok(line, s, e)));
     if out.is_empty() {
         // Callers only attach dates to times; a line without times needs no date scan.
         return (out, Vec::new());
     }
     // Drop times that sit inside dates (`06.05.2024` is not 06:05).
     // Both lists are sorted by position: one merge pass.
-    let ds = dates(line);
+    let ds = dates_hinted(line, hints);
     let mut k = 0;
     out.retain(|t| {
         while k < ds.len() && ds[k].end <= t.start {
@@ -344,13 +437,47 @@ pub fn time_at_start(s: &str) -> Option<TimeTok> {
     time_tok(s, 0, time_prefix_len(s.as_bytes())?)
 }
 
+/// The spans `TIME_RE.find_iter(line)` finds, found by hand: at each position where a time
+/// can start (a digit, or `n`/`m` starting a word) the match is [`time_prefix_len`], and the
+/// search goes on after it, as the regex's leftmost-first search does.
+fn time_matches(line: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = line.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let c = b[i];
+            // `noon` and `midnight` start a word with `no` or `mi`.
+            let next = b.get(i + 1).map_or(0, |n| n | 0x20);
+            let may_start = c.is_ascii_digit()
+                || (((c | 0x20 == b'n' && next == b'o') || (c | 0x20 == b'm' && next == b'i'))
+                    && (i == 0 || !is_word_byte(b[i - 1])));
+            if may_start {
+                if let Some(n) = time_prefix_len(&b[i..]) {
+                    let at = i;
+                    i += n;
+                    return Some((at, i));
+                }
+            }
+            i += 1;
+        }
+        None
+    })
+}
+
+/// `\w` in an ASCII regex.
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// `\s` in an ASCII regex (which, unlike `u8::is_ascii_whitespace`, includes `\v`).
+fn is_space_byte(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
 /// What `TIME_RE` would match at the very start of `b`, read by hand (this runs on every
 /// candidate timeline line, where a regex call costs more than the whole check).
 fn time_prefix_len(b: &[u8]) -> Option<usize> {
-    let word_end = |j: usize| {
-        !b.get(j)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
-    };
+    let word_end = |j: usize| !b.get(j).is_some_and(|c| is_word_byte(*c));
     for w in [&b"noon"[..], b"midnight"] {
         if b.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w)) && word_end(w.len()) {
             return Some(w.len());
@@ -371,7 +498,7 @@ fn time_prefix_len(b: &[u8]) -> Option<usize> {
     }
     // `\s?[ap]\.?\s?m\b\.?`
     let mut j = pos;
-    if b.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
+    if b.get(j).is_some_and(|c| is_space_byte(*c)) {
         j += 1;
     }
     let meridiem = if b
@@ -382,7 +509,7 @@ fn time_prefix_len(b: &[u8]) -> Option<usize> {
         if b.get(j) == Some(&b'.') {
             j += 1;
         }
-        if b.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
+        if b.get(j).is_some_and(|c| is_space_byte(*c)) {
             j += 1;
         }
         if b.get(j).is_some_and(|c| c.eq_ignore_ascii_case(&b'm')) && word_end(j + 1) {
@@ -493,57 +620,86 @@ fn read_time(m: &str) -> (u8, Option<u8>, u8, Option<bool>) {
 
 /// Cheap hints before the date regexes: (four digits in a row, a month name starting a
 /// word — after a space, punctuation or digits: `15Sep94`).
-fn date_hints(b: &[u8]) -> (bool, bool) {
+pub(super) fn date_hints(b: &[u8]) -> (bool, bool) {
     if !b.iter().any(u8::is_ascii_digit) {
         return (false, false);
     }
     let (mut year, mut month) = (false, false);
     let mut run = 0;
-    for i in 0..b.len() {
-        if b[i].is_ascii_digit() {
+    let mut i = 0;
+    while i < b.len() && !(year && month) {
+        let c = b[i];
+        if c.is_ascii_digit() {
             run += 1;
             year |= run == 4;
+            i += 1;
             continue;
         }
         run = 0;
-        let prev_alpha = i > 0 && b[i - 1].is_ascii_alphabetic();
-        if !month && !prev_alpha && b[i].is_ascii_alphabetic() {
+        if c.is_ascii_alphabetic() {
+            // A whole word at a time: only its start can name a month.
             let len = b[i..]
                 .iter()
                 .take_while(|c| c.is_ascii_alphabetic())
                 .count();
-            month = word_is_month(&b[i..i + len]);
+            month = month || word_is_month(&b[i..i + len]);
+            i += len;
+            continue;
         }
+        i += 1;
     }
     (year, month)
 }
 
+const MONTH_NAMES: [&[u8]; 12] = [
+    b"january",
+    b"february",
+    b"march",
+    b"april",
+    b"may",
+    b"june",
+    b"july",
+    b"august",
+    b"september",
+    b"october",
+    b"november",
+    b"december",
+];
+
+/// The month whose name starts with the three letters `w` starts with (any case), 0–11.
+fn month_of_prefix(w: &[u8]) -> Option<usize> {
+    let p = [w.first()? | 0x20, w.get(1)? | 0x20, w.get(2)? | 0x20];
+    let m = match &p {
+        b"jan" => 0,
+        b"feb" => 1,
+        b"mar" => 2,
+        b"apr" => 3,
+        b"may" => 4,
+        b"jun" => 5,
+        b"jul" => 6,
+        b"aug" => 7,
+        b"sep" => 8,
+        b"oct" => 9,
+        b"nov" => 10,
+        b"dec" => 11,
+        _ => return None,
+    };
+    Some(m)
+}
+
 /// `Jan`, `january`, `Sept`, `MAY`: a whole word naming a month (`15Sep94` reads `Sep`).
-fn word_is_month(w: &[u8]) -> bool {
-    const NAMES: [&[u8]; 12] = [
-        b"january",
-        b"february",
-        b"march",
-        b"april",
-        b"may",
-        b"june",
-        b"july",
-        b"august",
-        b"september",
-        b"october",
-        b"november",
-        b"december",
-    ];
+pub(super) fn word_is_month(w: &[u8]) -> bool {
     if w.len() < 3 || w.len() > 9 {
         return false;
     }
-    NAMES.iter().any(|n| {
-        n[..3].eq_ignore_ascii_case(&w[..3])
-            && (w.len() == 3
-                || (w.len() <= n.len()
-                    && n[..w.len()].eq_ignore_ascii_case(w)
-                    && (w.len() == n.len() || w.len() == 4)))
-    })
+    let Some(m) = month_of_prefix(w) else {
+        return false;
+    };
+    let n = MONTH_NAMES[m];
+    w.len() == 3
+        || (w.len() <= n.len()
+            && n[..w.len()].eq_ignore_ascii_case(w)
+            && (w.len() == n.len() || w.len() == 4))
 }
 
 /// True when `s` opens with a month name (`Jan`, `march`, `Sept`…), for cheap checks.
@@ -578,31 +734,6 @@ pub fn mentions_noon(s: &str) -> bool {
     })
 }
 
-/// A cheap pass before `TIME_RE`: a digit then `:`/`.`/`h` and a digit, or a digit then
-/// `am`/`pm` (`a.m`, ` PM`).
-fn may_have_time(b: &[u8]) -> bool {
-    (0..b.len()).any(|i| {
-        if !b[i].is_ascii_digit() {
-            return false;
-        }
-        match b.get(i + 1) {
-            Some(b':' | b'.' | b'h' | b'H') => b.get(i + 2).is_some_and(u8::is_ascii_digit),
-            _ => {
-                let j = if b.get(i + 1) == Some(&b' ') {
-                    i + 2
-                } else {
-                    i + 1
-                };
-                b.get(j)
-                    .is_some_and(|c| matches!(c.to_ascii_lowercase(), b'a' | b'p'))
-                    && b[(j + 1).min(b.len())..(j + 4).min(b.len())]
-                        .iter()
-                        .any(|c| c.eq_ignore_ascii_case(&b'm'))
-            }
-        }
-    })
-}
-
 /// ASCII case-insensitive substring test, without allocating.
 pub fn contains_ci(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
@@ -623,16 +754,38 @@ pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
     }
     // Zones are short: look no further than this, so each time costs O(1).
     let rest = super::window::head(&line[at..], 64);
-    if let Some(m) = ZONE_RE.find(rest) {
-        if m.start() == 0 {
-            if let Some(zone) = parse_written(m.as_str()) {
-                let tok = ZoneTok {
-                    start: at,
-                    end: at + m.end(),
-                    zone,
-                };
-                return Some(abbreviation_after(line, tok));
+    // Cheap checks first (most times are followed by words, not zones): an offset is a sign
+    // and two digits (and only `ZONE_AFTER_TIME_RE` reads it); a zone starting with a small
+    // letter is `utc`, `gmt` or a region name ending in `time`.
+    let mut chars = rest.chars();
+    let signed = match chars.next() {
+        Some('+' | '-' | '−') => {
+            if !(chars.next().is_some_and(char::is_numeric)
+                && chars.next().is_some_and(char::is_numeric))
+            {
+                return None;
             }
+            true
+        }
+        Some('a'..='z') => {
+            let head3 = rest.as_bytes().get(..3);
+            let utc_gmt = head3
+                .is_some_and(|h| h.eq_ignore_ascii_case(b"utc") || h.eq_ignore_ascii_case(b"gmt"));
+            if !utc_gmt && !contains_ci(rest, "time") {
+                return None;
+            }
+            false
+        }
+        _ => false,
+    };
+    if let Some(m) = (!signed).then(|| ZONE_AT_START_RE.find(rest)).flatten() {
+        if let Some(zone) = parse_written(m.as_str()) {
+            let tok = ZoneTok {
+                start: at,
+                end: at + m.end(),
+                zone,
+            };
+            return Some(abbreviation_after(line, tok));
         }
     }
     let m = ZONE_AFTER_TIME_RE.find(rest)?;
@@ -710,13 +863,15 @@ pub fn zones(line: &str) -> Vec<ZoneTok> {
 
 fn parse_written(w: &str) -> Option<Zone> {
     let w = w.trim();
+    // `parse_zone` keeps `w` as written (it is trimmed already).
     if let Some(z) = parse_zone(w) {
-        return Some(Zone {
-            written: w.to_string(),
-            ..z
-        });
+        return Some(z);
     }
-    if w.split_whitespace().count() >= 2 && w.to_ascii_lowercase().ends_with("time") {
+    let ends_with_time = w
+        .as_bytes()
+        .get(w.len().saturating_sub(4)..)
+        .is_some_and(|e| e.eq_ignore_ascii_case(b"time"));
+    if ends_with_time && w.split_whitespace().count() >= 2 {
         return Some(Zone {
             written: w.to_string(),
             offset_minutes: None,
@@ -731,6 +886,26 @@ fn parse_written(w: &str) -> Option<Zone> {
 mod tests {
     use super::*;
     use jiff::civil::date;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The hand-written scanner finds exactly what `TIME_RE.find_iter` finds.
+        #[test]
+        fn time_scanner_is_the_regex(s in "[0-9:. apmAPMhHnoNOidgtT\t\x0B_x.é-]{0,24}") {
+            let want: Vec<(usize, usize)> =
+                TIME_RE.find_iter(&s).map(|m| (m.start(), m.end())).collect();
+            prop_assert_eq!(time_matches(&s).collect::<Vec<_>>(), want);
+        }
+
+        #[test]
+        fn time_scanner_is_the_regex_on_any_text(s in any::<String>()) {
+            let want: Vec<(usize, usize)> =
+                TIME_RE.find_iter(&s).map(|m| (m.start(), m.end())).collect();
+            prop_assert_eq!(time_matches(&s).collect::<Vec<_>>(), want);
+        }
+    }
 
     #[test]
     fn accepted_dates() {

@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 use jiff::civil::{Date, Time};
 use regex::Regex;
 
+use super::hints::Hints;
 use super::timeline::Entry;
 use super::when::{self, DateTok, DateVal, TimeTok, ZoneTok};
 use super::Line;
@@ -93,10 +94,16 @@ static ALL_TIMES_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Every time in `text` with the date and zone written next to it.
 pub fn moments(text: &str, line: u32) -> Vec<Moment> {
+    moments_hinted(text, line, super::hints::of(text)).0
+}
+
+/// [`moments`] of a line whose [`Hints`] are known, with the line's dates (read only when
+/// it has times: empty otherwise).
+pub fn moments_hinted(text: &str, line: u32, hints: Hints) -> (Vec<Moment>, Vec<DateTok>) {
     // Gaps between a date and its time are short; longer ones are never read, which keeps
     // this linear in the line's length.
     const MAX_GAP: usize = 48;
-    let (ts, ds) = when::times_and_dates(text);
+    let (ts, ds) = when::times_and_dates_hinted(text, hints);
     let mut out: Vec<Moment> = Vec::with_capacity(ts.len());
     let mut used = vec![false; ds.len()];
     let mut di = 0; // dates ending at or before the current time
@@ -158,7 +165,7 @@ pub fn moments(text: &str, line: u32) -> Vec<Moment> {
             to,
         });
     }
-    out
+    (out, ds)
 }
 
 /// The last `n` bytes of `s` (at a character boundary): regexes anchored at the end of
@@ -213,7 +220,7 @@ fn pair(a: &Moment, b: &Moment) -> (Moment, Moment) {
 /// (a range in a timeline item is an event, not the outage).
 pub fn statement(
     lines: &[Line],
-    all_moments: &[Vec<Moment>],
+    all_moments: &Moments,
     timeline_lines: &[u32],
 ) -> Option<Statement> {
     // A heading on the first line is the title: its date belongs to the title rules.
@@ -229,12 +236,24 @@ pub fn statement(
         })
         .collect();
     let prose: Vec<&Line> = idx.iter().map(|&k| &lines[k]).collect();
-    let cache: Vec<&Vec<Moment>> = idx.iter().map(|&k| &all_moments[k]).collect();
-    let line_date = |l: &Line| when::dates(l.text).first().map(|d: &DateTok| d.value);
+    let cache: Vec<&Vec<Moment>> = idx.iter().map(|&k| &all_moments.moments[k]).collect();
+    // The first date of a line: already read for lines with times.
+    let line_date = |i: usize| {
+        let k = idx[i];
+        let l = &lines[k];
+        if all_moments.moments[k].is_empty() {
+            when::dates_hinted(l.text, l.hints).first().map(|d| d.value)
+        } else {
+            all_moments.dates[k].first().map(|d: &DateTok| d.value)
+        }
+    };
 
     // 1. `Start: …` and `End: …` labels.
     for (i, l) in prose.iter().enumerate() {
         let ms = &cache[i];
+        if ms.is_empty() {
+            continue;
+        }
         // `Start-time:` alone on the line before the time.
         let prev_label = i > 0
             && START_LABEL_RE.is_match(prose[i - 1].text.trim_end())
@@ -278,13 +297,19 @@ pub fn statement(
                 start: s,
                 end: e,
                 rule: "start_end",
-                line_date: line_date(l),
+                line_date: line_date(i),
             });
         }
     }
     // 2. A range.
     for (i, l) in prose.iter().enumerate() {
-        if let Some(c) = MILITARY_RE.captures(l.text) {
+        // `from 0233 to 0239` has four digits in a row.
+        let military = l
+            .hints
+            .has(Hints::YEAR)
+            .then(|| MILITARY_RE.captures(l.text))
+            .flatten();
+        if let Some(c) = military {
             let tok = |h: &str, m: &str, at: usize| TimeTok {
                 start: at,
                 end: at + 4,
@@ -306,7 +331,7 @@ pub fn statement(
                 start: mk(a),
                 end: Some(mk(b)),
                 rule: "military",
-                line_date: line_date(l),
+                line_date: line_date(i),
             });
         }
         for w in cache[i].windows(2) {
@@ -317,7 +342,7 @@ pub fn statement(
                     start: s,
                     end: Some(e),
                     rule: "range",
-                    line_date: line_date(l),
+                    line_date: line_date(i),
                 });
             }
         }
@@ -340,7 +365,7 @@ pub fn statement(
                     start: m.clone(),
                     end: None,
                     rule: "start",
-                    line_date: line_date(l),
+                    line_date: line_date(i),
                 });
             }
         }
@@ -434,26 +459,48 @@ pub fn stated_zone(lines: &[Line]) -> Option<(Zone, u32)> {
 }
 
 /// The first zone written right after a time anywhere in the text.
-pub fn first_time_zone(lines: &[Line], all_moments: &[Vec<Moment>]) -> Option<(Zone, u32)> {
+pub fn first_time_zone(lines: &[Line], all_moments: &Moments) -> Option<(Zone, u32)> {
     lines
         .iter()
-        .zip(all_moments)
+        .zip(&all_moments.moments)
         .filter(|(l, _)| !l.code)
-        .find_map(|(l, ms)| ms.iter().find_map(|m| m.zone.clone().map(|z| (z, l.no))))
-}
-
-/// The moments of every line (none inside code blocks), computed once per document.
-pub fn all_moments(lines: &[Line]) -> Vec<Vec<Moment>> {
-    lines
-        .iter()
-        .map(|l| {
-            if l.code {
-                Vec::new()
+        .find_map(|(l, ms)| {
+            let zone = |ms: &[Moment]| ms.iter().find_map(|m| m.zone.clone().map(|z| (z, l.no)));
+            if all_moments.skipped.binary_search(&l.no).is_ok() {
+                zone(&moments_hinted(l.text, l.no, l.hints).0)
             } else {
-                moments(l.text, l.no)
+                zone(ms)
             }
         })
-        .collect()
+}
+
+/// The moments of every line the window statement can be on, computed once per document,
+/// with the dates of the lines that have times. Code blocks and the `skipped` lines (the
+/// timeline's, whose times are events) get none.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Moments {
+    pub moments: Vec<Vec<Moment>>,
+    pub dates: Vec<Vec<DateTok>>,
+    /// Line numbers (sorted) whose moments were not read.
+    pub skipped: Vec<u32>,
+}
+
+pub fn all_moments(lines: &[Line], skipped: &[u32]) -> Moments {
+    let (moments, dates) = lines
+        .iter()
+        .map(|l| {
+            if l.code || skipped.binary_search(&l.no).is_ok() {
+                Default::default()
+            } else {
+                moments_hinted(l.text, l.no, l.hints)
+            }
+        })
+        .unzip();
+    Moments {
+        moments,
+        dates,
+        skipped: skipped.to_vec(),
+    }
 }
 
 /// A date on a line of its own (or a heading) before the timeline's first entry.
@@ -469,7 +516,7 @@ pub fn timeline_heading_date(lines: &[Line], first_entry_line: u32) -> Option<Da
                 .trim()
                 .trim_start_matches(['#', '*', '_', ' '])
                 .trim_end_matches(['*', '_', ':', ' ']);
-            let d = when::dates(t);
+            let d = when::dates_hinted(t, l.hints);
             let d = d.first()?;
             (d.start == 0 && t.len() - d.end < 4).then_some(d.value)
         })
@@ -478,7 +525,7 @@ pub fn timeline_heading_date(lines: &[Line], first_entry_line: u32) -> Option<Da
 /// The first dated line of the text that is not a deadline or a publication note.
 pub fn first_date(lines: &[Line]) -> Option<(DateVal, u32)> {
     for l in lines.iter().filter(|l| !l.code) {
-        for d in when::dates(l.text) {
+        for d in when::dates_hinted(l.text, l.hints) {
             if DEADLINE_RE.is_match(tail(&l.text[..d.start], 60)) {
                 continue;
             }
@@ -584,7 +631,7 @@ mod tests {
 
     fn window(text: &str) -> Option<(Time, Option<Time>, Option<String>, &'static str)> {
         let ls = lines(text, 1);
-        let s = statement(&ls, &all_moments(&ls), &[])?;
+        let s = statement(&ls, &all_moments(&ls, &[]), &[])?;
         Some((
             s.start.tok.time(),
             s.end.as_ref().map(|e| e.tok.time()),
@@ -696,7 +743,7 @@ mod tests {
             "Duration: June 9, 2023, 10:00 AM to June 10, 2023, 2:00 PM (PST)",
             1,
         );
-        let s = statement(&ls, &all_moments(&ls), &[]).unwrap();
+        let s = statement(&ls, &all_moments(&ls, &[]), &[]).unwrap();
         assert_eq!(
             s.start.date,
             Some(DateVal::Known(jiff::civil::date(2023, 6, 9)))

@@ -92,8 +92,10 @@ pub fn parse_zone(written: &str) -> Option<Zone> {
     if w.is_empty() {
         return None;
     }
-    let upper = w.to_ascii_uppercase();
-    if let Some(&(_, offset, ambiguous)) = ABBREVIATIONS.iter().find(|(a, _, _)| *a == upper) {
+    if let Some(&(_, offset, ambiguous)) = ABBREVIATIONS
+        .iter()
+        .find(|(a, _, _)| a.eq_ignore_ascii_case(w))
+    {
         return Some(Zone {
             written: written.trim().to_string(),
             offset_minutes: Some(offset),
@@ -109,8 +111,7 @@ pub fn parse_zone(written: &str) -> Option<Zone> {
             ambiguous: false,
         });
     }
-    let lower = w.to_ascii_lowercase();
-    if let Some((_, iana)) = REGION_NAMES.iter().find(|(n, _)| *n == lower) {
+    if let Some((_, iana)) = REGION_NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(w)) {
         return Some(Zone {
             written: written.trim().to_string(),
             offset_minutes: None,
@@ -131,6 +132,10 @@ pub fn parse_zone(written: &str) -> Option<Zone> {
 
 /// `UTC-5`, `GMT+1`, `GMT + 1`, `UTC+05:30`, `+05:30`, `-0800`, `UTC+0` → minutes east of UTC.
 pub fn parse_offset(s: &str) -> Option<i32> {
+    // Every offset has a sign: most words are not offsets, and cost no allocation.
+    if !s.contains(['+', '-', '\u{2212}']) {
+        return None;
+    }
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     let upper = s.to_ascii_uppercase();
     let rest = upper

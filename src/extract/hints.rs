@@ -1,0 +1,479 @@
+//! Cheap facts about each line, found once before the extractors run, so that each
+//! extractor's regexes run only on the lines where they can match. A hint never decides
+//! anything: it says that a pattern *may* be on the line, and the extractor's own check
+//! decides. Most hints are substrings, so they also hold for any part of the line (a
+//! `<br>`-separated part, the head of a line).
+//!
+//! | hint       | set when the line has …                                                  | checked before            |
+//! |------------|--------------------------------------------------------------------------|---------------------------|
+//! | `DIGIT`    | an ASCII digit                                                           | every number              |
+//! | `TIME`     | a digit then `:`/`.`/`h` and a digit, or a digit then `am`/`pm` (`a.m`, ` PM`) | clock times         |
+//! | `NOON`     | `oon`, `OON`, `dnight` or `DNIGHT` (as in `noon`, `midnight`)            | clock times without digits |
+//! | `YEAR`     | four digits in a row                                                     | dates                     |
+//! | `MONTH`    | a digit, and a word naming a month (`Mar`, `march`, `Sept`; whole line only) | dates with a month name |
+//! | `PERCENT`  | `%`, `cent` or `CENT`                                                    | shares of users           |
+//! | `PEOPLE`   | `sers`, `ustomer`, `isitor`, `lient`, `ccount` or `ubscriber`            | counts of users           |
+//! | `AMOUNT`   | `h`, `m` or `s` after a digit, or a word that starts `hour`, `hr`, `min`, `sec` or `day` (whole line only) | durations |
+//! | `SEVERITY` | `everity` or `riority`                                                   | severity labels           |
+//! | `PAREN`    | `(`                                                                      | `Duration (minutes): 55`  |
+//! | `LT`       | `<`                                                                      | `<br>`-joined updates     |
+//! | `BRACKET`  | `[`                                                                      | `[Start Time + 1 hour]`   |
+//! | `COLONS`   | six colons or more                                                       | timeline items run together |
+//!
+//! Letters match as written unless the row says otherwise (`hour`, `noon`: any case). Two
+//! passes over the whole body find them all: one over 16-byte blocks that the compiler
+//! vectorises, which marks the few bytes worth a closer look (digits, `%`, `<`, `[`, `(`,
+//! `:` and `h`/`m`/`s`/`d` starting a word), and one Aho-Corasick search for the words.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// A set of hints (bit flags).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hints(u16);
+
+impl Hints {
+    pub const DIGIT: Hints = Hints(1);
+    pub const TIME: Hints = Hints(1 << 1);
+    pub const NOON: Hints = Hints(1 << 2);
+    pub const YEAR: Hints = Hints(1 << 3);
+    pub const PERCENT: Hints = Hints(1 << 4);
+    pub const PEOPLE: Hints = Hints(1 << 5);
+    pub const AMOUNT: Hints = Hints(1 << 6);
+    pub const SEVERITY: Hints = Hints(1 << 7);
+    pub const PAREN: Hints = Hints(1 << 8);
+    pub const LT: Hints = Hints(1 << 9);
+    pub const BRACKET: Hints = Hints(1 << 10);
+    pub const COLONS: Hints = Hints(1 << 11);
+    pub const MONTH: Hints = Hints(1 << 12);
+    /// Every hint: for text whose hints were not computed.
+    pub const ALL: Hints = Hints(u16::MAX);
+
+    /// True when any hint of `other` is set.
+    pub fn any(self, other: Hints) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    pub fn has(self, other: Hints) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl std::ops::BitOr for Hints {
+    type Output = Hints;
+    fn bitor(self, o: Hints) -> Hints {
+        Hints(self.0 | o.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Hints {
+    fn bitor_assign(&mut self, o: Hints) {
+        self.0 |= o.0;
+    }
+}
+
+/// Set while reading when a line names a month (made `MONTH` if it also has a digit).
+const MONTH_WORD: Hints = Hints(1 << 15);
+
+/// Words whose presence is a hint, as written. None is a prefix of another, so a
+/// leftmost-first search restarted one byte after each match finds every occurrence.
+const WORDS: &[(&str, Hints)] = &[
+    ("oon", Hints::NOON),
+    ("OON", Hints::NOON),
+    ("dnight", Hints::NOON),
+    ("DNIGHT", Hints::NOON),
+    ("cent", Hints::PERCENT),
+    ("CENT", Hints::PERCENT),
+    ("sers", Hints::PEOPLE),
+    ("ustomer", Hints::PEOPLE),
+    ("isitor", Hints::PEOPLE),
+    ("lient", Hints::PEOPLE),
+    ("ccount", Hints::PEOPLE),
+    ("ubscriber", Hints::PEOPLE),
+    ("everity", Hints::SEVERITY),
+    ("riority", Hints::SEVERITY),
+];
+
+static WORDS_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(WORDS.iter().map(|(w, _)| w))
+        .expect("hint words form an automaton")
+});
+
+/// The hints of one piece of text.
+pub fn of(text: &str) -> Hints {
+    let mut out = [Hints::default()];
+    of_lines(text, &[0], &[text.len()], &mut out);
+    out[0]
+}
+
+/// The hints of each line: line `i` is `body[starts[i]..starts[i] + lens[i]]` (lines in
+/// order, separated by at least one byte that is `\n`, or `\r\n`); `out[i]` receives its
+/// hints.
+pub fn of_lines(body: &str, starts: &[usize], lens: &[usize], out: &mut [Hints]) {
+    let b = body.as_bytes();
+    let mut lines = Cursor {
+        starts,
+        lens,
+        at: 0,
+    };
+    // Bytes worth a closer look, in order.
+    let mut colons = (usize::MAX, 0u32); // (line, count)
+    let mut look = |pos: usize| {
+        let Some(i) = lines.line_of(pos) else {
+            return;
+        };
+        let end = starts[i] + lens[i];
+        let line = &b[starts[i]..end];
+        let at = pos - starts[i];
+        let c = b[pos];
+        let h = &mut out[i];
+        match c {
+            b'0'..=b'9' => {
+                // A whole number: its length, and what follows its last digit.
+                *h |= Hints::DIGIT;
+                let len = line[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+                let last = at + len - 1;
+                if len >= 4 {
+                    *h |= Hints::YEAR;
+                }
+                if !h.has(Hints::TIME) && time_at(line, last) {
+                    *h |= Hints::TIME;
+                }
+                if line
+                    .get(last + 1)
+                    .is_some_and(|n| matches!(n | 0x20, b'h' | b'm' | b's'))
+                {
+                    *h |= Hints::AMOUNT;
+                }
+            }
+            b'%' => *h |= Hints::PERCENT,
+            b'<' => *h |= Hints::LT,
+            b'[' => *h |= Hints::BRACKET,
+            b'(' => *h |= Hints::PAREN,
+            b':' => {
+                colons = if colons.0 == i {
+                    (i, colons.1 + 1)
+                } else {
+                    (i, 1)
+                };
+                if colons.1 >= 6 {
+                    *h |= Hints::COLONS;
+                }
+            }
+            _ => {}
+        }
+        if matches!(c | 0x20, b'h' | b'm' | b's' | b'd')
+            && !h.has(Hints::AMOUNT)
+            && amount_at(line, at)
+        {
+            *h |= Hints::AMOUNT;
+        }
+        if c.is_ascii_alphabetic() && !h.has(MONTH_WORD) {
+            let len = line[at..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            if super::when::word_is_month(&line[at..at + len]) {
+                *h |= MONTH_WORD;
+            }
+        }
+    };
+    const W: usize = 16;
+    let mut pos = 0;
+    while pos < b.len() {
+        let n = W.min(b.len() - pos);
+        let mut flags = [0u8; W];
+        if n == W && pos > 0 && pos + W < b.len() {
+            let block = |from: usize| -> &[u8; W] {
+                b[from..from + W].try_into().expect("a block of W bytes")
+            };
+            let (before, ch, after) = (block(pos - 1), block(pos), block(pos + 1));
+            for k in 0..W {
+                flags[k] = u8::from(worth_a_look(before[k], ch[k], after[k]));
+            }
+        } else {
+            for (k, flag) in flags.iter_mut().enumerate().take(n) {
+                let i = pos + k;
+                let prev = if i == 0 { b' ' } else { b[i - 1] };
+                let next = b.get(i + 1).copied().unwrap_or(b' ');
+                *flag = u8::from(worth_a_look(prev, b[i], next));
+            }
+        }
+        let mut mask = bit_mask(flags);
+        while mask != 0 {
+            let k = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            look(pos + k);
+        }
+        pos += n;
+    }
+    // A month name counts only on a line with a digit: dates need both.
+    for h in out.iter_mut() {
+        if h.has(MONTH_WORD | Hints::DIGIT) {
+            *h |= Hints::MONTH;
+        }
+        h.0 &= !MONTH_WORD.0;
+    }
+    let mut words = Cursor {
+        starts,
+        lens,
+        at: 0,
+    };
+    let mut from = 0;
+    while let Some(m) = WORDS_AC.find(aho_corasick::Input::new(body).span(from..b.len())) {
+        from = m.start() + 1;
+        // No word holds a line break, so a match that starts in a line ends in it.
+        if let Some(i) = words.line_of(m.start()) {
+            out[i] |= WORDS[m.pattern().as_usize()].1;
+        }
+    }
+}
+
+/// Bit `k` set when `flags[k]` is 1 (every flag is 0 or 1): eight flags at a time, gathered
+/// into the top byte by one multiplication.
+fn bit_mask(flags: [u8; 16]) -> u32 {
+    let x = u128::from_le_bytes(flags);
+    let pack = |half: u64| (half.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
+    pack(x as u64) | (pack((x >> 64) as u64) << 8)
+}
+
+/// Finds the line of positions given in increasing order.
+struct Cursor<'a> {
+    starts: &'a [usize],
+    lens: &'a [usize],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn line_of(&mut self, pos: usize) -> Option<usize> {
+        while self.at + 1 < self.starts.len() && self.starts[self.at + 1] <= pos {
+            self.at += 1;
+        }
+        let (s, n) = (*self.starts.get(self.at)?, self.lens[self.at]);
+        (s <= pos && pos < s + n).then_some(self.at)
+    }
+}
+
+/// The bytes worth a closer look (`c`, between `prev` and `next`): the first digit of a
+/// number; `%`, `<`, `[`, `(` or `:`; `ho`, `hr`, `mi`, `se` or `da` (units), or the first
+/// two letters of a month (any case) starting a word. Branch-free, so that a block of these compiles to vector instructions.
+fn worth_a_look(prev: u8, c: u8, next: u8) -> bool {
+    let is_digit = |c: u8| c.wrapping_sub(b'0') < 10;
+    let number = is_digit(c) & !is_digit(prev);
+    let mark = (c == b'%') | (c == b'<') | (c == b'[') | (c == b'(') | (c == b':');
+    let (l, n) = (c | 0x20, next | 0x20);
+    // Not after a letter: `15Sep94` has a month name too.
+    let prev_letter = (prev | 0x20).wrapping_sub(b'a') < 26;
+    let unit = (l == b'h') & ((n == b'o') | (n == b'r'))
+        | (l == b'm') & (n == b'i')
+        | (l == b's') & (n == b'e')
+        | (l == b'd') & (n == b'a');
+    let month = (l == b'j') & ((n == b'a') | (n == b'u'))
+        | (l == b'f') & (n == b'e')
+        | (l == b'm') & (n == b'a')
+        | (l == b'a') & ((n == b'p') | (n == b'u'))
+        | (l == b'o') & (n == b'c')
+        | (l == b'n') & (n == b'o')
+        | (l == b'd') & (n == b'e');
+    number | mark | ((unit | month) & !prev_letter)
+}
+
+/// A digit at `i` of `b` then `:`/`.`/`h` and a digit, or then `am`/`pm` (`a.m`, ` PM`):
+/// the shapes every clock time with digits has.
+fn time_at(b: &[u8], i: usize) -> bool {
+    match b.get(i + 1) {
+        Some(b':' | b'.' | b'h' | b'H') => b.get(i + 2).is_some_and(u8::is_ascii_digit),
+        _ => {
+            let j = if b.get(i + 1) == Some(&b' ') {
+                i + 2
+            } else {
+                i + 1
+            };
+            b.get(j)
+                .is_some_and(|c| matches!(c.to_ascii_lowercase(), b'a' | b'p'))
+                && b[(j + 1).min(b.len())..(j + 4).min(b.len())]
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(&b'm'))
+        }
+    }
+}
+
+/// `h`, `m` or `s` at `i` of `b` after a digit, or a word starting at `i` with `hour`, `hr`,
+/// `min`, `sec` or `day` (any case): where an amount of time may be.
+fn amount_at(b: &[u8], i: usize) -> bool {
+    let c = b[i] | 0x20;
+    let prev = if i == 0 { b' ' } else { b[i - 1] };
+    if prev.is_ascii_alphabetic() {
+        return false;
+    }
+    if prev.is_ascii_digit() && c != b'd' {
+        return true;
+    }
+    let at = |w: &[u8]| {
+        b.get(i..i + w.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(w))
+    };
+    at(b"hour") || at(b"hr") || at(b"min") || at(b"sec") || at(b"day")
+}
+
+/// A digit then `:`/`.`/`h` and a digit, or a digit then `am`/`pm` (`a.m`, ` PM`): what
+/// every clock time with digits has.
+pub fn may_have_time(b: &[u8]) -> bool {
+    (0..b.len()).any(|i| b[i].is_ascii_digit() && time_at(b, i))
+}
+
+/// One cheap pass before the duration regexes: an amount needs a unit (`h`, `hour`, `hr`,
+/// `min`, `m`, `sec`, `s`, `day`) that starts a word or follows a digit (`2h`, `45 min`).
+pub fn may_have_amount(b: &[u8]) -> bool {
+    (0..b.len()).any(|i| matches!(b[i] | 0x20, b'h' | b'm' | b's' | b'd') && amount_at(b, i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What each hint promises, checked the slow way on one line.
+    fn promised(line: &str, h: Hints) -> Result<(), TestCaseError> {
+        let b = line.as_bytes();
+        let has = |w: &str| line.contains(w);
+        prop_assert_eq!(h.has(Hints::DIGIT), b.iter().any(u8::is_ascii_digit));
+        prop_assert_eq!(h.has(Hints::TIME), may_have_time(b));
+        prop_assert_eq!(h.has(Hints::AMOUNT), may_have_amount(b));
+        prop_assert_eq!(
+            h.has(Hints::YEAR),
+            b.windows(4).any(|w| w.iter().all(u8::is_ascii_digit))
+        );
+        prop_assert_eq!(
+            h.has(Hints::NOON),
+            ["oon", "OON", "dnight", "DNIGHT"].iter().any(|w| has(w))
+        );
+        prop_assert_eq!(
+            h.has(Hints::PERCENT),
+            has("%") || has("cent") || has("CENT")
+        );
+        prop_assert_eq!(
+            h.has(Hints::PEOPLE),
+            ["sers", "ustomer", "isitor", "lient", "ccount", "ubscriber"]
+                .iter()
+                .any(|w| has(w))
+        );
+        prop_assert_eq!(h.has(Hints::SEVERITY), has("everity") || has("riority"));
+        prop_assert_eq!(h.has(Hints::PAREN), has("("));
+        prop_assert_eq!(h.has(Hints::LT), has("<"));
+        prop_assert_eq!(h.has(Hints::BRACKET), has("["));
+        prop_assert_eq!(h.has(Hints::COLONS), line.matches(':').count() >= 6);
+        prop_assert_eq!(h.has(Hints::MONTH), super::super::when::date_hints(b).1);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_line_gets_exactly_its_hints(
+            body in "([0-9:%<\\[(a-zA-Z .é\r\n-]|hour|noon|OON|cent|users|Severity|day|sec|2h|10 am|May|sept|Mar){0,60}"
+        ) {
+            let ls = crate::extract::lines(&body, 1);
+            for l in &ls {
+                promised(l.text, l.hints)?;
+                prop_assert_eq!(l.hints, of(l.text));
+            }
+        }
+
+        #[test]
+        fn any_text_gets_exactly_its_hints(s in any::<String>()) {
+            promised(&s, of(&s))?;
+        }
+    }
+
+    #[test]
+    fn hints_of_forms() {
+        let d = Hints::DIGIT;
+        let cases: &[(&str, Hints)] = &[
+            ("at 14:00 UTC", d | Hints::TIME),
+            ("around 10am", d | Hints::TIME),
+            ("shortly after noon", Hints::NOON),
+            ("on 2023-03-01", d | Hints::YEAR),
+            ("1 May", d | Hints::MONTH),
+            ("we may see 2", d | Hints::MONTH),
+            ("the summary, 2", d),
+            ("affected 30% of users", d | Hints::PERCENT | Hints::PEOPLE),
+            ("eighty PERCENT", Hints::PERCENT),
+            ("down for an hour", Hints::AMOUNT),
+            ("lasted 2h", d | Hints::AMOUNT),
+            ("Duration (minutes): 5", d | Hints::PAREN | Hints::AMOUNT),
+            ("**Severity:** high", Hints::SEVERITY),
+            ("a<br>b [x]", Hints::LT | Hints::BRACKET),
+            ("a: b: c: d: e: f:", Hints::COLONS),
+            ("the shrine; a mad dash", Hints::default()),
+        ];
+        for (text, want) in cases {
+            assert_eq!(of(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn lines_get_the_hints_of_their_own_text() {
+        let body = "one hour\nthe summary 5\r\n\n10:00 noon\nday 1234 5a\nm ::: :::";
+        let mut starts = Vec::new();
+        let mut lens = Vec::new();
+        let mut at = 0;
+        for l in body.split('\n') {
+            starts.push(at);
+            lens.push(l.trim_end_matches('\r').len());
+            at += l.len() + 1;
+        }
+        let mut out = vec![Hints::default(); starts.len()];
+        of_lines(body, &starts, &lens, &mut out);
+        for (i, (&s, &n)) in starts.iter().zip(&lens).enumerate() {
+            assert_eq!(out[i], of(&body[s..s + n]), "line {i}");
+        }
+        // `5a` then `m` on the next line is not a time; the colons are counted per line.
+        assert!(!out[4].any(Hints::TIME | Hints::COLONS));
+        assert!(out[5].has(Hints::COLONS));
+    }
+
+    #[test]
+    fn long_lines_use_every_lane() {
+        for pad in 0..40 {
+            let mut line = "x".repeat(pad);
+            line.push_str("2024 ::::::");
+            assert_eq!(
+                of(&line),
+                Hints::DIGIT | Hints::YEAR | Hints::COLONS,
+                "{pad}"
+            );
+        }
+    }
+
+    #[test]
+    fn bit_masks() {
+        let mut f = [0u8; 16];
+        assert_eq!(bit_mask(f), 0);
+        f[0] = 1;
+        f[7] = 1;
+        f[8] = 1;
+        f[15] = 1;
+        assert_eq!(bit_mask(f), 1 | 1 << 7 | 1 << 8 | 1 << 15);
+        assert_eq!(bit_mask([1; 16]), 0xffff);
+    }
+
+    #[test]
+    fn byte_checks_agree_with_the_simple_scans() {
+        for text in [
+            "10 am", "10a.m", "9:5", "9:55", "2 PM", "2h", "x3m", "a 4 day", "the day", "xhour",
+        ] {
+            let h = of(text);
+            assert_eq!(h.has(Hints::TIME), may_have_time(text.as_bytes()), "{text}");
+            assert_eq!(
+                h.has(Hints::AMOUNT),
+                may_have_amount(text.as_bytes()),
+                "{text}"
+            );
+        }
+    }
+}
