@@ -18,12 +18,12 @@
 //! | `PAREN`    | `(`                                                                      | `Duration (minutes): 55`  |
 //! | `LT`       | `<`                                                                      | `<br>`-joined updates     |
 //! | `BRACKET`  | `[`                                                                      | `[Start Time + 1 hour]`   |
-//! | `COLONS`   | six colons or more                                                       | timeline items run together |
 //!
 //! Letters match as written unless the row says otherwise (`hour`, `noon`: any case). Two
 //! passes over the whole body find them all: one over 16-byte blocks that the compiler
-//! vectorises, which marks the few bytes worth a closer look (digits, `%`, `<`, `[`, `(`,
-//! `:` and `h`/`m`/`s`/`d` starting a word), and one Aho-Corasick search for the words.
+//! vectorises, which marks the few bytes worth a closer look (the first digit of a number,
+//! `%`, `<`, `[`, `(`, and the first two letters of unit and month words), and one
+//! Aho-Corasick search for the words.
 
 use std::sync::LazyLock;
 
@@ -45,7 +45,6 @@ impl Hints {
     pub const PAREN: Hints = Hints(1 << 8);
     pub const LT: Hints = Hints(1 << 9);
     pub const BRACKET: Hints = Hints(1 << 10);
-    pub const COLONS: Hints = Hints(1 << 11);
     pub const MONTH: Hints = Hints(1 << 12);
     /// Every hint: for text whose hints were not computed.
     pub const ALL: Hints = Hints(u16::MAX);
@@ -120,7 +119,6 @@ pub fn of_lines(body: &str, starts: &[usize], lens: &[usize], out: &mut [Hints])
         at: 0,
     };
     // Bytes worth a closer look, in order.
-    let mut colons = (usize::MAX, 0u32); // (line, count)
     let mut look = |pos: usize| {
         let Some(i) = lines.line_of(pos) else {
             return;
@@ -132,8 +130,12 @@ pub fn of_lines(body: &str, starts: &[usize], lens: &[usize], out: &mut [Hints])
         let h = &mut out[i];
         match c {
             b'0'..=b'9' => {
-                // A whole number: its length, and what follows its last digit.
+                // A whole number: its length, and what follows its last digit (only what the
+                // line's hints do not say yet).
                 *h |= Hints::DIGIT;
+                if h.has(Hints::YEAR | Hints::TIME | Hints::AMOUNT) {
+                    return;
+                }
                 let len = line[at..].iter().take_while(|c| c.is_ascii_digit()).count();
                 let last = at + len - 1;
                 if len >= 4 {
@@ -148,21 +150,12 @@ pub fn of_lines(body: &str, starts: &[usize], lens: &[usize], out: &mut [Hints])
                 {
                     *h |= Hints::AMOUNT;
                 }
+                return;
             }
             b'%' => *h |= Hints::PERCENT,
             b'<' => *h |= Hints::LT,
             b'[' => *h |= Hints::BRACKET,
             b'(' => *h |= Hints::PAREN,
-            b':' => {
-                colons = if colons.0 == i {
-                    (i, colons.1 + 1)
-                } else {
-                    (i, 1)
-                };
-                if colons.1 >= 6 {
-                    *h |= Hints::COLONS;
-                }
-            }
             _ => {}
         }
         if matches!(c | 0x20, b'h' | b'm' | b's' | b'd')
@@ -258,12 +251,12 @@ impl Cursor<'_> {
 }
 
 /// The bytes worth a closer look (`c`, between `prev` and `next`): the first digit of a
-/// number; `%`, `<`, `[`, `(` or `:`; `ho`, `hr`, `mi`, `se` or `da` (units), or the first
+/// number; `%`, `<`, `[` or `(`; `ho`, `hr`, `mi`, `se` or `da` (units), or the first
 /// two letters of a month (any case) starting a word. Branch-free, so that a block of these compiles to vector instructions.
 fn worth_a_look(prev: u8, c: u8, next: u8) -> bool {
     let is_digit = |c: u8| c.wrapping_sub(b'0') < 10;
     let number = is_digit(c) & !is_digit(prev);
-    let mark = (c == b'%') | (c == b'<') | (c == b'[') | (c == b'(') | (c == b':');
+    let mark = (c == b'%') | (c == b'<') | (c == b'[') | (c == b'(');
     let (l, n) = (c | 0x20, next | 0x20);
     // Not after a letter: `15Sep94` has a month name too.
     let prev_letter = (prev | 0x20).wrapping_sub(b'a') < 26;
@@ -365,7 +358,6 @@ mod tests {
         prop_assert_eq!(h.has(Hints::PAREN), has("("));
         prop_assert_eq!(h.has(Hints::LT), has("<"));
         prop_assert_eq!(h.has(Hints::BRACKET), has("["));
-        prop_assert_eq!(h.has(Hints::COLONS), line.matches(':').count() >= 6);
         prop_assert_eq!(h.has(Hints::MONTH), super::super::when::date_hints(b).1);
         Ok(())
     }
@@ -408,7 +400,6 @@ mod tests {
             ("Duration (minutes): 5", d | Hints::PAREN | Hints::AMOUNT),
             ("**Severity:** high", Hints::SEVERITY),
             ("a<br>b [x]", Hints::LT | Hints::BRACKET),
-            ("a: b: c: d: e: f:", Hints::COLONS),
             ("the shrine; a mad dash", Hints::default()),
         ];
         for (text, want) in cases {
@@ -432,9 +423,8 @@ mod tests {
         for (i, (&s, &n)) in starts.iter().zip(&lens).enumerate() {
             assert_eq!(out[i], of(&body[s..s + n]), "line {i}");
         }
-        // `5a` then `m` on the next line is not a time; the colons are counted per line.
-        assert!(!out[4].any(Hints::TIME | Hints::COLONS));
-        assert!(out[5].has(Hints::COLONS));
+        // `5a` then `m` on the next line is not a time.
+        assert!(!out[4].any(Hints::TIME));
     }
 
     #[test]
@@ -442,11 +432,7 @@ mod tests {
         for pad in 0..40 {
             let mut line = "x".repeat(pad);
             line.push_str("2024 ::::::");
-            assert_eq!(
-                of(&line),
-                Hints::DIGIT | Hints::YEAR | Hints::COLONS,
-                "{pad}"
-            );
+            assert_eq!(of(&line), Hints::DIGIT | Hints::YEAR, "{pad}");
         }
     }
 

@@ -737,7 +737,14 @@ pub fn mentions_noon(s: &str) -> bool {
 /// ASCII case-insensitive substring test, without allocating.
 pub fn contains_ci(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    // Only where the first letter is, in either case.
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), h).any(|i| {
+        h.get(i..i + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
 }
 
 /// A zone starting at `pos` (after spaces, `(` and `[`), as written.
@@ -778,11 +785,16 @@ pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
         }
         _ => false,
     };
-    if let Some(m) = (!signed).then(|| ZONE_AT_START_RE.find(rest)).flatten() {
-        if let Some(zone) = parse_written(m.as_str()) {
+    let found = if signed {
+        None
+    } else {
+        leading_abbreviation(rest).or_else(|| ZONE_AT_START_RE.find(rest).map(|m| m.end()))
+    };
+    if let Some(end) = found {
+        if let Some(zone) = parse_written(&rest[..end]) {
             let tok = ZoneTok {
                 start: at,
-                end: at + m.end(),
+                end: at + end,
                 zone,
             };
             return Some(abbreviation_after(line, tok));
@@ -817,6 +829,27 @@ pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
             zone,
         },
     ))
+}
+
+/// What [`ZONE_AT_START_RE`] matches at the start of `rest` when that is a zone
+/// abbreviation in capitals (`PST`, `UTC`) as a whole word, found without the regex (its
+/// length); `None` when the regex must decide (`UTC+5`, names, anything else).
+fn leading_abbreviation(rest: &str) -> Option<usize> {
+    let b = rest.as_bytes();
+    let n = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    if n < 3
+        || b.get(n)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    {
+        return None;
+    }
+    let w = &rest[..n];
+    if w == "UTC" || w == "GMT" {
+        // `UTC+5`, `GMT - 3`: an offset follows (the regex reads it).
+        let after = rest[n..].trim_start();
+        return (!after.starts_with(['+', '-', '−'])).then_some(n);
+    }
+    ABBREVIATIONS.iter().any(|(a, _, _)| *a == w).then_some(n)
 }
 
 /// `Central African Time (CAT)`: the abbreviation in brackets is the zone as written.
@@ -999,6 +1032,38 @@ mod tests {
             t[0].with_meridiem_of(&t[1], true).time(),
             jiff::civil::time(0, 2, 0, 0)
         );
+    }
+
+    #[test]
+    fn abbreviations_read_by_hand_as_the_regex_reads_them() {
+        for rest in [
+            "UTC",
+            "UTC: x",
+            "UTC+5",
+            "UTC \u{a0}- 3",
+            "GMT+01:00",
+            "PST)",
+            "PSTx",
+            "PST_",
+            "PST2",
+            "EDT, then",
+            "ABC",
+            "IST.",
+            "CEST",
+            "Utc",
+            "UT",
+            "WAT—",
+        ] {
+            if let Some(n) = leading_abbreviation(rest) {
+                assert_eq!(
+                    ZONE_AT_START_RE.find(rest).map(|m| m.end()),
+                    Some(n),
+                    "{rest}"
+                );
+            }
+        }
+        assert_eq!(leading_abbreviation("UTC+5"), None);
+        assert_eq!(leading_abbreviation("PST)"), Some(3));
     }
 
     #[test]
