@@ -515,7 +515,8 @@ pub fn fill(
         meta.services = classify::services(lines, opts.config);
     }
     if meta.tags.iter().all(|t| t.source.kind() != "front_matter") || opts.config.auto_tags {
-        for t in classify::tags(lines, opts.config) {
+        let summary = meta.summary.as_ref().map(|s| s.value.as_str());
+        for t in classify::tags(lines, opts.config, &title, summary) {
             if !meta
                 .tags
                 .iter()
