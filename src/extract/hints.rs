@@ -174,34 +174,13 @@ pub fn of_lines(body: &str, starts: &[usize], lens: &[usize], out: &mut [Hints])
             }
         }
     };
-    const W: usize = 16;
-    let mut pos = 0;
-    while pos < b.len() {
-        let n = W.min(b.len() - pos);
-        let mut flags = [0u8; W];
-        if n == W && pos > 0 && pos + W < b.len() {
-            let block = |from: usize| -> &[u8; W] {
-                b[from..from + W].try_into().expect("a block of W bytes")
-            };
-            let (before, ch, after) = (block(pos - 1), block(pos), block(pos + 1));
-            for k in 0..W {
-                flags[k] = u8::from(worth_a_look(before[k], ch[k], after[k]));
-            }
-        } else {
-            for (k, flag) in flags.iter_mut().enumerate().take(n) {
-                let i = pos + k;
-                let prev = if i == 0 { b' ' } else { b[i - 1] };
-                let next = b.get(i + 1).copied().unwrap_or(b' ');
-                *flag = u8::from(worth_a_look(prev, b[i], next));
-            }
-        }
-        let mut mask = bit_mask(flags);
+    for (block, &mask) in marks(b).iter().enumerate() {
+        let mut mask = mask;
         while mask != 0 {
             let k = mask.trailing_zeros() as usize;
             mask &= mask - 1;
-            look(pos + k);
+            look(block * W + k);
         }
-        pos += n;
     }
     // A month name counts only on a line with a digit: dates need both.
     for h in out.iter_mut() {
@@ -225,12 +204,65 @@ pub fn of_lines(body: &str, starts: &[usize], lens: &[usize], out: &mut [Hints])
     }
 }
 
+/// Bytes per block of [`marks`].
+const W: usize = 32;
+
+/// For each block of [`W`] bytes of `b`, a mask with bit `k` set when byte `k` of the
+/// block is worth a closer look ([`worth_a_look`]).
+fn marks(b: &[u8]) -> Vec<u32> {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { marks_avx2(b) };
+    }
+    marks_portable(b)
+}
+
+/// [`marks_portable`] compiled for AVX2 (twice the bytes per instruction).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn marks_avx2(b: &[u8]) -> Vec<u32> {
+    marks_portable(b)
+}
+
+#[inline(always)]
+fn marks_portable(b: &[u8]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(b.len().div_ceil(W));
+    let mut pos = 0;
+    while pos < b.len() {
+        let n = W.min(b.len() - pos);
+        let mut flags = [0u8; W];
+        if n == W && pos > 0 && pos + W < b.len() {
+            let block = |from: usize| -> &[u8; W] {
+                b[from..from + W].try_into().expect("a block of W bytes")
+            };
+            let (before, ch, after) = (block(pos - 1), block(pos), block(pos + 1));
+            for k in 0..W {
+                flags[k] = u8::from(worth_a_look(before[k], ch[k], after[k]));
+            }
+        } else {
+            for (k, flag) in flags.iter_mut().enumerate().take(n) {
+                let i = pos + k;
+                let prev = if i == 0 { b' ' } else { b[i - 1] };
+                let next = b.get(i + 1).copied().unwrap_or(b' ');
+                *flag = u8::from(worth_a_look(prev, b[i], next));
+            }
+        }
+        out.push(bit_mask(flags));
+        pos += n;
+    }
+    out
+}
+
 /// Bit `k` set when `flags[k]` is 1 (every flag is 0 or 1): eight flags at a time, gathered
 /// into the top byte by one multiplication.
-fn bit_mask(flags: [u8; 16]) -> u32 {
-    let x = u128::from_le_bytes(flags);
-    let pack = |half: u64| (half.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
-    pack(x as u64) | (pack((x >> 64) as u64) << 8)
+#[inline(always)]
+fn bit_mask(flags: [u8; W]) -> u32 {
+    let pack = |k: usize| {
+        let eight = u64::from_le_bytes(flags[k * 8..k * 8 + 8].try_into().expect("8 flags"));
+        (eight.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+    };
+    pack(0) | pack(1) << 8 | pack(2) << 16 | pack(3) << 24
 }
 
 /// Finds the line of positions given in increasing order.
@@ -438,14 +470,30 @@ mod tests {
 
     #[test]
     fn bit_masks() {
-        let mut f = [0u8; 16];
+        let mut f = [0u8; W];
         assert_eq!(bit_mask(f), 0);
-        f[0] = 1;
-        f[7] = 1;
-        f[8] = 1;
-        f[15] = 1;
-        assert_eq!(bit_mask(f), 1 | 1 << 7 | 1 << 8 | 1 << 15);
-        assert_eq!(bit_mask([1; 16]), 0xffff);
+        for k in [0, 7, 8, 15, 16, 31] {
+            f[k] = 1;
+        }
+        assert_eq!(
+            bit_mask(f),
+            1 | 1 << 7 | 1 << 8 | 1 << 15 | 1 << 16 | 1 << 31
+        );
+        assert_eq!(bit_mask([1; W]), u32::MAX);
+    }
+
+    proptest! {
+        /// The vector build (AVX2 where the CPU has it) marks what the portable one marks.
+        #[test]
+        fn every_build_marks_the_same_bytes(b in proptest::collection::vec(any::<u8>(), 0..200)) {
+            prop_assert_eq!(marks(&b), marks_portable(&b));
+            for (i, &c) in b.iter().enumerate() {
+                let prev = if i == 0 { b' ' } else { b[i - 1] };
+                let next = b.get(i + 1).copied().unwrap_or(b' ');
+                let marked = marks_portable(&b)[i / W] >> (i % W) & 1 == 1;
+                prop_assert_eq!(marked, worth_a_look(prev, c, next));
+            }
+        }
     }
 
     #[test]

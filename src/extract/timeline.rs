@@ -241,7 +241,10 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
     {
         None
     } else {
-        when::dates_in_part(head(s, 64), hints).into_iter().next()
+        match when::iso_date_at_start(s) {
+            Some(iso) => iso,
+            None => when::dates_in_part(head(s, 64), hints).into_iter().next(),
+        }
     };
     if let Some(d) = leading_date.filter(|d| d.start == 0) {
         date = Some(d.value);
@@ -435,9 +438,19 @@ fn relative_minutes(n: Option<&str>, unit: Option<&str>) -> Option<i64> {
 }
 
 fn tidy(rest: &str) -> String {
-    let t = rest.trim_start_matches([
-        ' ', '\t', '*', '_', '`', ')', ']', ':', '-', '–', '—', '|', ',',
-    ]);
+    // What `trim_start_matches` with these marks does, a byte at a time.
+    let mut t = rest;
+    loop {
+        match t.as_bytes().first() {
+            Some(b' ' | b'\t' | b'*' | b'_' | b'`' | b')' | b']' | b':' | b'-' | b'|' | b',') => {
+                t = &t[1..];
+            }
+            _ => match t.strip_prefix(['–', '—']) {
+                Some(r) => t = r,
+                None => break,
+            },
+        }
+    }
     let t = t.trim_end().trim_end_matches('|');
     super::squeeze(t)
 }
