@@ -99,7 +99,7 @@ pub fn stages(docs: &[(String, Vec<u8>)]) {
             lap(3);
             std::hint::black_box(impact::find(&ls));
             lap(4);
-            std::hint::black_box(classify::tags(&ls, &cfg));
+            std::hint::black_box(classify::tags(&ls, &cfg, "", None));
             lap(5);
             std::hint::black_box(actions::find(&ls));
             lap(6);

@@ -6,7 +6,12 @@
 //! | severity | `Severity: P1`, `Priority: P0`                       | `P1`, `P0`       |
 //! | severity | `Severity: critical` / `major` / `minor` / `high`     | `critical` …     |
 //! | services | a name from `extract.services` as a whole word       | that name        |
-//! | tags     | a keyword of [`TAG_KEYWORDS`] (or `extract.tag_keywords`) as a whole word | the tag (derived) |
+//! | tags     | a keyword of [`TAG_KEYWORDS`] (or `extract.tag_keywords`) as a whole word, in the title or the summary, or [`TAG_MENTIONS`] times in all | the tag (derived) |
+//!
+//! Automatic tags say what an incident was about, not every word a long post uses in
+//! passing ("we also checked the DNS"): a keyword counts where a reader looks first, the
+//! title and the summary (front matter `summary`, a `Summary`/`Overview`/`TL;DR` section,
+//! else the opening paragraph), or when the tag's keywords come up [`TAG_MENTIONS`] times.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -135,6 +140,23 @@ fn word_re(words: &[String]) -> Option<Regex> {
     Regex::new(&format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", alts.join("|"))).ok()
 }
 
+/// Tag keywords as whole words, also in the plural (`configurations`, `caches`).
+fn keyword_re(words: &[String]) -> Option<Regex> {
+    let alts: Vec<String> = words
+        .iter()
+        .map(|w| regex::escape(w.trim()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if alts.is_empty() {
+        return None;
+    }
+    super::re(&format!(
+        r"(?i)(?-u:\b)(?:{})(?:e?s)?(?-u:\b)",
+        alts.join("|")
+    ))
+    .ok()
+}
+
 pub fn severity(lines: &[Line], title: &str) -> Option<Found<String>> {
     if let Some(c) = SEV_RE.captures(title) {
         return Some(Found::new(
@@ -167,7 +189,7 @@ pub fn severity(lines: &[Line], title: &str) -> Option<Found<String>> {
 pub fn services(lines: &[Line], cfg: &ExtractConfig) -> Vec<Found<String>> {
     let mut out = Vec::new();
     for name in &cfg.services {
-        let Some(re) = word_re(std::slice::from_ref(name)) else {
+        let Some(re) = cached_word_re(std::slice::from_ref(name)) else {
             continue;
         };
         if let Some(l) = lines.iter().find(|l| re.is_match(l.text)) {
@@ -183,6 +205,40 @@ pub fn services(lines: &[Line], cfg: &ExtractConfig) -> Vec<Found<String>> {
     out
 }
 
+thread_local! {
+    /// The regexes of the site's own words (`extract.services`, `extract.tag_keywords`),
+    /// compiled once per thread rather than once per document.
+    static SITE_WORDS: std::cell::RefCell<std::collections::HashMap<Vec<String>, Option<std::rc::Rc<Regex>>>> =
+        Default::default();
+}
+
+fn cached_word_re(words: &[String]) -> Option<std::rc::Rc<Regex>> {
+    cached(words, false)
+}
+
+fn cached_keyword_re(words: &[String]) -> Option<std::rc::Rc<Regex>> {
+    cached(words, true)
+}
+
+fn cached(words: &[String], plurals: bool) -> Option<std::rc::Rc<Regex>> {
+    let mut key = words.to_vec();
+    key.push(plurals.to_string());
+    SITE_WORDS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| {
+                let re = if plurals {
+                    keyword_re(words)
+                } else {
+                    word_re(words)
+                };
+                re.map(std::rc::Rc::new)
+            })
+            .clone()
+    })
+}
+
 /// All built-in keywords in one regex (one pass over the text), longest first so
 /// `load balancer` wins over shorter overlaps.
 static BUILTIN_TAGS_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -191,7 +247,7 @@ static BUILTIN_TAGS_RE: LazyLock<Regex> = LazyLock::new(|| {
         .flat_map(|(_, ws)| ws.iter().map(|w| w.to_string()))
         .collect();
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    word_re(&words).expect("built-in tag keywords form a regex")
+    keyword_re(&words).expect("built-in tag keywords form a regex")
 });
 
 static KEYWORD_TAG: LazyLock<std::collections::HashMap<&'static str, &'static str>> =
@@ -202,38 +258,164 @@ static KEYWORD_TAG: LazyLock<std::collections::HashMap<&'static str, &'static st
             .collect()
     });
 
-fn builtin_tag(keyword: &str) -> Option<&'static str> {
-    KEYWORD_TAG
-        .get(keyword.to_ascii_lowercase().as_str())
-        .copied()
+/// The tag of a keyword as found (perhaps in the plural).
+fn builtin_tag(found: &str) -> Option<&'static str> {
+    // Keywords are short: lower-cased on the stack.
+    let mut buf = [0u8; 32];
+    let word = buf.get_mut(..found.len())?;
+    word.copy_from_slice(found.as_bytes());
+    word.make_ascii_lowercase();
+    let word = std::str::from_utf8(word).ok()?;
+    let tag = [Some(word), word.strip_suffix("es"), word.strip_suffix('s')]
+        .into_iter()
+        .flatten()
+        .find_map(|w| KEYWORD_TAG.get(w).copied());
+    tag
 }
 
-pub fn tags(lines: &[Line], cfg: &ExtractConfig) -> Vec<Found<String>> {
+/// How many times the keywords of a tag must come up when none is in the title or summary.
+pub const TAG_MENTIONS: usize = 3;
+
+/// A section heading that introduces the summary (after `#`, emphasis and a colon).
+static SUMMARY_HEADING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    super::re(r"(?i)^(?:(?:issue|incident|executive|short)\s+)?(?:summary|overview|tl;?\s*dr|abstract|what\s+happened)$").unwrap()
+});
+
+/// The lines of the body's summary: a section whose heading says Summary, Overview, TL;DR
+/// (up to the next heading), else the opening paragraph (after a title heading, up to the
+/// first blank line or heading). At most 12 lines either way.
+fn summary_lines(lines: &[Line]) -> std::ops::Range<u32> {
+    fn bare(t: &str) -> &str {
+        t.trim()
+            .trim_start_matches('#')
+            .trim_matches(['*', '_', ' '])
+            .trim_end_matches(':')
+            .trim_matches(['*', '_', ' '])
+    }
+    let is_heading = |t: &str| {
+        let t = t.trim();
+        t.starts_with('#')
+            || (t.len() > 4 && t.starts_with("**") && t.ends_with("**"))
+            || (t.ends_with(':') && t.split_whitespace().count() <= 5)
+    };
+    // The words of a summary heading are short: longer lines are never one.
+    let says_summary = |t: &str| t.len() < 40 && SUMMARY_HEADING_RE.is_match(bare(t));
+    let prose = || lines.iter().filter(|l| !l.code);
+    let range = |from: &mut dyn Iterator<Item = &Line>| -> std::ops::Range<u32> {
+        let mut first = None;
+        let mut last = 0;
+        for l in from.take(12) {
+            first.get_or_insert(l.no);
+            last = l.no;
+        }
+        first.map_or(0..0, |f| f..last + 1)
+    };
+    let heading = prose()
+        .position(|l| is_heading(l.text) && says_summary(l.text))
+        // `Issue Summary` alone on its line (a plain-text pseudo-heading).
+        .or_else(|| prose().position(|l| says_summary(l.text)));
+    if let Some(i) = heading {
+        return range(&mut prose().skip(i + 1).take_while(|l| !is_heading(l.text)));
+    }
+    // The opening paragraph: after a title heading, up to a blank line or a heading.
+    let mut rest = prose().skip_while(|l| l.text.trim().is_empty()).peekable();
+    if rest
+        .peek()
+        .is_some_and(|l| l.text.trim_start().starts_with('#'))
+    {
+        rest.next();
+    }
+    range(
+        &mut rest
+            .skip_while(|l| l.text.trim().is_empty())
+            .take_while(|l| !l.text.trim().is_empty() && !is_heading(l.text)),
+    )
+}
+
+/// Automatic tags from keywords in the title, the summary (front matter `summary` or the
+/// body's summary lines), or mentioned [`TAG_MENTIONS`] times in the text.
+pub fn tags(
+    lines: &[Line],
+    cfg: &ExtractConfig,
+    title: &str,
+    summary: Option<&str>,
+) -> Vec<Found<String>> {
     if !cfg.auto_tags {
         return Vec::new();
     }
-    let text: String = lines
+    #[derive(Default)]
+    struct Seen {
+        /// The first keyword seen, and where (`None`: the body outside the summary).
+        first: Option<(String, Option<&'static str>)>,
+        /// The first keyword seen in the title or summary.
+        prominent: Option<(String, &'static str)>,
+        count: usize,
+    }
+    let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
+    let mut note = |tag: &str, keyword: &str, place: Option<&'static str>| {
+        if !seen.contains_key(tag) {
+            seen.insert(tag.to_string(), Seen::default());
+        }
+        let Some(s) = seen.get_mut(tag) else {
+            return;
+        };
+        let kw = || keyword.to_ascii_lowercase();
+        s.first.get_or_insert_with(|| (kw(), place));
+        if let Some(p) = place {
+            s.prominent.get_or_insert_with(|| (kw(), p));
+        }
+        s.count += 1;
+    };
+    let extra: Vec<(&String, std::rc::Rc<Regex>)> = cfg
+        .tag_keywords
         .iter()
-        .filter(|l| !l.code)
-        .map(|l| l.text)
-        .collect::<Vec<_>>()
-        .join("\n");
-    // tag -> first keyword seen
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for m in BUILTIN_TAGS_RE.find_iter(&text) {
-        if let Some(tag) = builtin_tag(m.as_str()) {
-            seen.entry(tag.to_string())
-                .or_insert_with(|| m.as_str().to_ascii_lowercase());
+        .filter_map(|(tag, words)| cached_keyword_re(words).map(|re| (tag, re)))
+        .collect();
+    let mut read = |text: &str, place: &dyn Fn(usize) -> Option<&'static str>| {
+        for m in BUILTIN_TAGS_RE.find_iter(text) {
+            if let Some(tag) = builtin_tag(m.as_str()) {
+                note(tag, m.as_str(), place(m.start()));
+            }
         }
-    }
-    for (tag, words) in &cfg.tag_keywords {
-        if let Some(m) = word_re(words).and_then(|re| re.find(&text)) {
-            seen.entry(tag.clone())
-                .or_insert_with(|| m.as_str().to_ascii_lowercase());
+        for (tag, re) in &extra {
+            for m in re.find_iter(text) {
+                note(tag, m.as_str(), place(m.start()));
+            }
         }
+    };
+    read(title, &|_| Some("the title"));
+    if let Some(s) = summary {
+        read(s, &|_| Some("the summary"));
     }
+    // The body as one text (lines joined), and where each line starts in it.
+    let lead = summary_lines(lines);
+    let mut text = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
+    let mut starts: Vec<(usize, u32)> = Vec::with_capacity(lines.len());
+    for l in lines.iter().filter(|l| !l.code) {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        starts.push((text.len(), l.no));
+        text.push_str(l.text);
+    }
+    read(&text, &|at| {
+        let k = starts.partition_point(|(s, _)| *s <= at).saturating_sub(1);
+        starts
+            .get(k)
+            .is_some_and(|(_, no)| lead.contains(no))
+            .then_some("the summary")
+    });
     seen.into_iter()
-        .map(|(tag, kw)| Found::new(tag, Source::derived(format!("the keyword `{kw}`"))))
+        .filter_map(|(tag, s)| {
+            let from = match (s.prominent, s.first) {
+                (Some((kw, place)), _) => format!("the keyword `{kw}` in {place}"),
+                (None, Some((kw, _))) if s.count >= TAG_MENTIONS => {
+                    format!("the keyword `{kw}`, {} mentions", s.count)
+                }
+                _ => return None,
+            };
+            Some(Found::new(tag, Source::derived(from)))
+        })
         .collect()
 }
 
@@ -274,9 +456,88 @@ mod tests {
         );
         let s: Vec<String> = services(&ls, &cfg).into_iter().map(|f| f.value).collect();
         assert_eq!(s, ["checkout-api"]);
-        let t: Vec<String> = tags(&ls, &cfg).into_iter().map(|f| f.value).collect();
+        // The only paragraph is the opening one: its keywords count.
+        let t: Vec<String> = tags(&ls, &cfg, "", None)
+            .into_iter()
+            .map(|f| f.value)
+            .collect();
         assert_eq!(t, ["dns", "queue"]);
         cfg.auto_tags = false;
-        assert!(tags(&ls, &cfg).is_empty());
+        assert!(tags(&ls, &cfg, "", None).is_empty());
+    }
+
+    fn tag_names(text: &str, title: &str, summary: Option<&str>) -> Vec<String> {
+        tags(&lines(text, 1), &ExtractConfig::default(), title, summary)
+            .into_iter()
+            .map(|f| f.value)
+            .collect()
+    }
+
+    /// A long post that names a keyword once, in passing, is not about it; the title, the
+    /// summary or repeated mentions say what it is about.
+    #[test]
+    fn tags_need_the_title_the_summary_or_repeated_mentions() {
+        let body = "# Checkout errors after a deploy\n\n\
+                    The checkout service returned errors for 40 minutes.\n\n\
+                    ## Timeline\n\n\
+                    - 10:00 a deploy of the checkout service starts\n\
+                    - 10:05 we ruled out DNS early on\n\
+                    - 10:20 the deploy is rolled back\n\n\
+                    ## Root cause\n\n\
+                    A bad flag in the deploy. The Redis cache was fine.\n";
+        let t = tag_names(body, "Checkout errors after a deploy", None);
+        assert_eq!(
+            t,
+            ["deploy"],
+            "dns and cache are mentioned once each, in passing"
+        );
+        // Plurals count: `configurations` is the keyword `configuration`.
+        let t = tag_names("We edited the wrong nginx configurations.\n", "x", None);
+        assert_eq!(t, ["configuration", "web-server"]);
+        // Three mentions of a tag's keywords anywhere are enough.
+        let t = tag_names(
+            "# Outage\n\nIt broke.\n\n## Notes\n\nThe resolver failed. DNS was slow. A nameserver was down.\n",
+            "Outage",
+            None,
+        );
+        assert_eq!(t, ["dns"]);
+        // A Summary section, or the front matter's summary, counts like the title.
+        let t = tag_names(
+            "# Outage\n\n## Timeline\n\n- 10:00 x\n\n## Summary\n\nA certificate expired.\n\n## More\n\nredis\n",
+            "Outage",
+            None,
+        );
+        assert_eq!(t, ["certificate"]);
+        let t = tag_names(
+            "## Timeline\n\n- 10:00 x\n",
+            "Outage",
+            Some("A firewall rule dropped traffic."),
+        );
+        assert_eq!(t, ["network"]);
+        // Plain-text pseudo-headings: `Issue Summary` alone on its line.
+        let t = tag_names(
+            "My first postmortem\nIssue Summary\nUsers could not log in: the database was full.\nTimeline\n- 10:00 x\n",
+            "My first postmortem",
+            None,
+        );
+        assert_eq!(t, ["authentication", "database"]);
+    }
+
+    #[test]
+    fn tag_provenance_says_why() {
+        let t = tags(
+            &lines("x\n\n## A\n\nbgp, bgp and bgp again\n", 1),
+            &ExtractConfig::default(),
+            "DNS outage",
+            None,
+        );
+        let why: Vec<String> = t.iter().map(|f| f.source.to_string()).collect();
+        assert_eq!(
+            why,
+            [
+                "derived from the keyword `dns` in the title",
+                "derived from the keyword `bgp`, 3 mentions"
+            ]
+        );
     }
 }

@@ -231,9 +231,8 @@ fn sentence_around(text: &str, pos: usize) -> String {
 }
 
 fn clip(s: &str) -> String {
-    let s: String = s.chars().filter(|c| !matches!(c, '*' | '`')).collect();
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() > 300 {
+    let s = super::squeeze(s);
+    if s.len() > 300 && s.chars().count() > 300 {
         format!("{}…", s.chars().take(300).collect::<String>())
     } else {
         s

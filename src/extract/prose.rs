@@ -30,14 +30,15 @@ pub fn fill(
     meta: &mut IncidentMeta,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let entries = timeline::find(lines);
+    let mut entries = timeline::find(lines);
     if meta.timeline.is_empty() {
         meta.timeline = entries
-            .iter()
+            .iter_mut()
             .filter(|e| e.counted)
-            .map(Entry::public)
+            .map(Entry::take_public)
             .collect();
     }
+    let entries = entries;
     let tl_lines: Vec<u32> = entries.iter().map(|e| e.line).collect();
     // Times on timeline lines are events, never the statement: read there only if needed.
     let all_moments = window::all_moments(lines, &tl_lines);
@@ -79,7 +80,8 @@ pub fn fill(
         ),
         None => (
             ft.start.map(|i| point(&entries[i], "timeline_start")),
-            ft.end.map(|i| point(&entries[i], "timeline_recovery")),
+            ft.end(&entries)
+                .map(|i| point(&entries[i], "timeline_recovery")),
         ),
     };
     let stated = duration::stated(lines);
@@ -89,46 +91,47 @@ pub fn fill(
         .start
         .map(|i| &entries[i])
         .or(entries.iter().find(|e| e.time.is_some()));
-    let candidates: Vec<(Option<DateVal>, Source)> = vec![
-        (
-            start.as_ref().and_then(|p| p.date),
-            start
-                .as_ref()
-                .map_or(Source::derived("start"), |p| p.source.clone()),
-        ),
-        (
-            st.as_ref().and_then(|s: &Statement| s.line_date),
-            Source::Prose {
-                line: st.as_ref().map_or(0, |s| s.start.line),
+    // The first of these that says a date, each read only when the ones before say none.
+    let candidates: [&dyn Fn() -> Option<(DateVal, Source)>; 5] = [
+        &|| {
+            let p = start.as_ref()?;
+            Some((p.date?, p.source.clone()))
+        },
+        &|| {
+            let s: &Statement = st.as_ref()?;
+            let source = Source::Prose {
+                line: s.start.line,
                 rule: "statement_line_date",
-            },
-        ),
-        (
-            first_entry.and_then(|e| e.date),
-            Source::Prose {
-                line: first_entry.map_or(0, |e| e.line),
+            };
+            Some((s.line_date?, source))
+        },
+        &|| {
+            let e = first_entry?;
+            let source = Source::Prose {
+                line: e.line,
                 rule: "timeline_date",
-            },
-        ),
-        (
-            first_entry.and_then(|e| window::timeline_heading_date(lines, e.line)),
-            Source::Prose {
-                line: first_entry.map_or(0, |e| e.line),
+            };
+            Some((e.date?, source))
+        },
+        &|| {
+            let e = first_entry?;
+            let source = Source::Prose {
+                line: e.line,
                 rule: "timeline_heading_date",
-            },
-        ),
-        (
-            when::dates(&title).first().map(|d| d.value),
-            meta.title
+            };
+            Some((window::timeline_heading_date(lines, e.line)?, source))
+        },
+        &|| {
+            let d = when::dates(&title).first()?.value;
+            let source = meta
+                .title
                 .as_ref()
-                .map_or(Source::derived("title"), |t| t.source.clone()),
-        ),
+                .map_or(Source::derived("title"), |t| t.source.clone());
+            Some((d, source))
+        },
     ];
     let mut prose_date: Option<Found<Date>> = None;
-    let mut chosen = candidates
-        .into_iter()
-        .find(|(d, _)| d.is_some())
-        .map(|(d, s)| (d.unwrap(), s));
+    let mut chosen = candidates.iter().find_map(|c| c());
     if chosen.is_none() {
         chosen = window::first_date(lines).map(|(d, line)| {
             (
@@ -231,68 +234,71 @@ pub fn fill(
 
     // Zone.
     let tl_zones: Vec<&Zone> = entries.iter().filter_map(|e| e.zone.as_ref()).collect();
-    let zone_pick: Option<(Zone, Source)> = start
-        .as_ref()
-        .and_then(|p| p.zone.clone().map(|z| (z, p.source.clone())))
-        .or_else(|| {
-            end.as_ref()
-                .and_then(|p| p.zone.clone().map(|z| (z, p.source.clone())))
-        })
-        .or_else(|| {
-            // `… until 00:35 the next day (UTC)`: one zone named on the statement's line.
-            let s = st.as_ref()?;
-            let line = lines.iter().find(|l| l.no == s.start.line)?;
-            let zs = when::zones(line.text);
-            let first = zs.first()?;
-            zs.iter()
-                .all(|z| z.zone.written == first.zone.written)
-                .then(|| {
-                    (
-                        first.zone.clone(),
-                        Source::Prose {
-                            line: line.no,
-                            rule: "statement_line_zone",
-                        },
-                    )
+    // Read only when the front matter gave no zone.
+    let zone_pick = || -> Option<(Zone, Source)> {
+        start
+            .as_ref()
+            .and_then(|p| p.zone.clone().map(|z| (z, p.source.clone())))
+            .or_else(|| {
+                end.as_ref()
+                    .and_then(|p| p.zone.clone().map(|z| (z, p.source.clone())))
+            })
+            .or_else(|| {
+                // `… until 00:35 the next day (UTC)`: one zone named on the statement's line.
+                let s = st.as_ref()?;
+                let line = lines.iter().find(|l| l.no == s.start.line)?;
+                let zs = when::zones(line.text);
+                let first = zs.first()?;
+                zs.iter()
+                    .all(|z| z.zone.written == first.zone.written)
+                    .then(|| {
+                        (
+                            first.zone.clone(),
+                            Source::Prose {
+                                line: line.no,
+                                rule: "statement_line_zone",
+                            },
+                        )
+                    })
+            })
+            .or_else(|| {
+                entries.iter().find_map(|e| {
+                    e.zone.clone().map(|z| {
+                        (
+                            z,
+                            Source::Prose {
+                                line: e.line,
+                                rule: "timeline_zone",
+                            },
+                        )
+                    })
                 })
-        })
-        .or_else(|| {
-            entries.iter().find_map(|e| {
-                e.zone.clone().map(|z| {
+            })
+            .or_else(|| {
+                window::stated_zone(lines).map(|(z, l)| {
                     (
                         z,
                         Source::Prose {
-                            line: e.line,
-                            rule: "timeline_zone",
+                            line: l,
+                            rule: "stated_zone",
                         },
                     )
                 })
             })
-        })
-        .or_else(|| {
-            window::stated_zone(lines).map(|(z, l)| {
-                (
-                    z,
-                    Source::Prose {
-                        line: l,
-                        rule: "stated_zone",
-                    },
-                )
+            .or_else(|| {
+                window::first_time_zone(lines, &all_moments).map(|(z, l)| {
+                    (
+                        z,
+                        Source::Prose {
+                            line: l,
+                            rule: "time_zone",
+                        },
+                    )
+                })
             })
-        })
-        .or_else(|| {
-            window::first_time_zone(lines, &all_moments).map(|(z, l)| {
-                (
-                    z,
-                    Source::Prose {
-                        line: l,
-                        rule: "time_zone",
-                    },
-                )
-            })
-        });
+    };
     if meta.timezone.is_none() {
-        if let Some((z, source)) = zone_pick {
+        if let Some((z, source)) = zone_pick() {
             let differs = |o: &Zone| matches!((o.offset_minutes, z.offset_minutes), (Some(a), Some(b)) if a != b);
             let against = tl_zones.iter().filter(|o| differs(o)).count();
             if st.is_some() && against * 2 > tl_zones.len() && against > 0 {
@@ -394,7 +400,7 @@ pub fn fill(
                     source: Source::derived("the start and the stated duration"),
                 })
             };
-        let from_timeline = ft.end.and_then(|i| {
+        let from_timeline = ft.end(&entries).and_then(|i| {
             let e = &entries[i];
             let later = start
                 .as_ref()
@@ -509,7 +515,8 @@ pub fn fill(
         meta.services = classify::services(lines, opts.config);
     }
     if meta.tags.iter().all(|t| t.source.kind() != "front_matter") || opts.config.auto_tags {
-        for t in classify::tags(lines, opts.config) {
+        let summary = meta.summary.as_ref().map(|s| s.value.as_str());
+        for t in classify::tags(lines, opts.config, &title, summary) {
             if !meta
                 .tags
                 .iter()

@@ -54,6 +54,15 @@ impl Entry {
             line: self.line,
         }
     }
+
+    /// [`Entry::public`], moving the label out (nothing reads it afterwards).
+    pub fn take_public(&mut self) -> TimelineEntry {
+        TimelineEntry {
+            time: std::mem::take(&mut self.label),
+            text: self.text.clone(),
+            line: self.line,
+        }
+    }
 }
 
 static PREFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -106,9 +115,10 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
                 out.push(e);
             }
             let colons = || part.bytes().filter(|&b| b == b':').count();
-            if line.hints.any(Hints::COLONS)
-                && colons() >= 6
+            // Items run together have times (`08:00 AM: …`), so the line has a time hint.
+            if line.hints.has(Hints::TIME)
                 && (out.len() == before || out.last().is_some_and(|e: &Entry| e.text.len() > 80))
+                && colons() >= 6
             {
                 run_together(part, line.no, &mut out, before);
             }
@@ -196,8 +206,14 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
         s = cells.next().unwrap_or("").trim_start();
         let mut e = entry(s, no, hints)?;
         if e.text.is_empty() {
-            let rest: Vec<&str> = cells.map(str::trim).filter(|c| !c.is_empty()).collect();
-            e.text = tidy(&rest.join(" — "));
+            let mut rest = String::new();
+            for cell in cells.map(str::trim).filter(|c| !c.is_empty()) {
+                if !rest.is_empty() {
+                    rest.push_str(" — ");
+                }
+                rest.push_str(cell);
+            }
+            e.text = tidy(&rest);
         }
         return Some(e);
     }
@@ -225,7 +241,10 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
     {
         None
     } else {
-        when::dates_in_part(head(s, 64), hints).into_iter().next()
+        match when::iso_date_at_start(s) {
+            Some(iso) => iso,
+            None => when::dates_in_part(head(s, 64), hints).into_iter().next(),
+        }
     };
     if let Some(d) = leading_date.filter(|d| d.start == 0) {
         date = Some(d.value);
@@ -306,7 +325,11 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
     let mut end = tok.end;
     let mut first = tok;
     let mut until = None;
-    if let Some(m) = RANGE_SEP_RE.find(&s[end..]) {
+    // A range goes on with a dash, `to`, `until` or `till`.
+    let may_range = s[end..]
+        .trim_start()
+        .starts_with(['-', '–', '—', 't', 'T', 'u', 'U']);
+    if let Some(m) = may_range.then(|| RANGE_SEP_RE.find(&s[end..])).flatten() {
         let after = end + m.end();
         if let Some(t2) = when::time_at_start(&s[after..]) {
             first = tok.with_meridiem_of(&t2, true);
@@ -321,7 +344,7 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
     }
     let rest = &s[end..];
     let rest_t = rest.trim_start_matches([' ', '\t', '*', '_', '`', ')', ']']);
-    if LABEL_NEXT_RE.is_match(rest_t) {
+    if rest_t.starts_with(['e', 'E', 's', 'S', 'f', 'F']) && LABEL_NEXT_RE.is_match(rest_t) {
         return None;
     }
     // A prose paragraph that opens with "At 11:37 am we …" is narrative, not a timeline item.
@@ -363,14 +386,17 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
 /// `09:05`.
 fn clock_label(t: Time) -> String {
     let (h, m) = (t.hour() as u8, t.minute() as u8);
-    let digits = [
+    let mut out = String::with_capacity(5);
+    for c in [
         b'0' + h / 10,
         b'0' + h % 10,
         b':',
         b'0' + m / 10,
         b'0' + m % 10,
-    ];
-    String::from_utf8_lossy(&digits).into_owned()
+    ] {
+        out.push(char::from(c));
+    }
+    out
 }
 
 /// Length of a list marker with its trailing white space: `- `, `•\t`, `3. `, `b) `, `[x] `.
@@ -412,9 +438,19 @@ fn relative_minutes(n: Option<&str>, unit: Option<&str>) -> Option<i64> {
 }
 
 fn tidy(rest: &str) -> String {
-    let t = rest.trim_start_matches([
-        ' ', '\t', '*', '_', '`', ')', ']', ':', '-', '–', '—', '|', ',',
-    ]);
+    // What `trim_start_matches` with these marks does, a byte at a time.
+    let mut t = rest;
+    loop {
+        match t.as_bytes().first() {
+            Some(b' ' | b'\t' | b'*' | b'_' | b'`' | b')' | b']' | b':' | b'-' | b'|' | b',') => {
+                t = &t[1..];
+            }
+            _ => match t.strip_prefix(['–', '—']) {
+                Some(r) => t = r,
+                None => break,
+            },
+        }
+    }
     let t = t.trim_end().trim_end_matches('|');
     super::squeeze(t)
 }

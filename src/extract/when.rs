@@ -226,6 +226,50 @@ pub fn dates_hinted(line: &str, hints: Hints) -> Vec<DateTok> {
     dates_where(line, hints.has(Hints::YEAR), hints.has(Hints::MONTH))
 }
 
+/// The date a text starts with when it is an ISO date (`2024-12-29 00:07`,
+/// `2023/3/1T10:00`), read by hand: `Some(date)` (`None` inside when the numbers are no
+/// date), or `None` when the date regexes must decide. The same as the first of
+/// [`dates`] when that starts at 0: no other date form can start with four digits and a
+/// dash or slash.
+pub fn iso_date_at_start(s: &str) -> Option<Option<DateTok>> {
+    let b = s.as_bytes();
+    let digits = |from: usize| {
+        b[from.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    if digits(0) != 4 || !matches!(b.get(4), Some(b'-' | b'/')) {
+        return None;
+    }
+    let m = digits(5);
+    if !(1..=2).contains(&m) || !matches!(b.get(5 + m), Some(b'-' | b'/')) {
+        return None;
+    }
+    let d_at = 6 + m;
+    let d = digits(d_at);
+    if !(1..=2).contains(&d) {
+        return None;
+    }
+    let end = d_at + d;
+    // `(?:\b|T)` after the day: not a word character, or a `T` (which belongs to the time).
+    let t = b.get(end).is_some_and(|c| *c == b'T');
+    if !t
+        && b.get(end)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    {
+        return None;
+    }
+    let num = |from: usize, n: usize| s[from..from + n].parse::<i32>().unwrap_or(0);
+    let value = ymd(num(0, 4), num(5, m), num(d_at, d)).map(DateVal::Known);
+    Some(value.map(|value| DateTok {
+        start: 0,
+        end,
+        value,
+        numeric: None,
+    }))
+}
+
 /// [`dates`] of any part of a line whose [`Hints`] are known (the part may cut a word).
 pub fn dates_in_part(part: &str, line_hints: Hints) -> Vec<DateTok> {
     if !line_hints.has(Hints::DIGIT) {
@@ -737,7 +781,14 @@ pub fn mentions_noon(s: &str) -> bool {
 /// ASCII case-insensitive substring test, without allocating.
 pub fn contains_ci(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    // Only where the first letter is, in either case.
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), h).any(|i| {
+        h.get(i..i + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
 }
 
 /// A zone starting at `pos` (after spaces, `(` and `[`), as written.
@@ -778,11 +829,19 @@ pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
         }
         _ => false,
     };
-    if let Some(m) = (!signed).then(|| ZONE_AT_START_RE.find(rest)).flatten() {
-        if let Some(zone) = parse_written(m.as_str()) {
+    let found = if signed {
+        None
+    } else {
+        leading_abbreviation(rest).or_else(|| {
+            let end = ZONE_AT_START_RE.find(rest)?.end();
+            Some((end, parse_written(&rest[..end])?))
+        })
+    };
+    if let Some((end, zone)) = found {
+        {
             let tok = ZoneTok {
                 start: at,
-                end: at + m.end(),
+                end: at + end,
                 zone,
             };
             return Some(abbreviation_after(line, tok));
@@ -817,6 +876,36 @@ pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
             zone,
         },
     ))
+}
+
+/// What [`ZONE_AT_START_RE`] matches at the start of `rest` when that is a zone
+/// abbreviation in capitals (`PST`, `UTC`) as a whole word, found without the regex (its
+/// length); `None` when the regex must decide (`UTC+5`, names, anything else).
+fn leading_abbreviation(rest: &str) -> Option<(usize, Zone)> {
+    let b = rest.as_bytes();
+    let n = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    if n < 3
+        || b.get(n)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    {
+        return None;
+    }
+    let w = &rest[..n];
+    if w == "UTC" || w == "GMT" {
+        // `UTC+5`, `GMT - 3`: an offset follows (the regex reads it).
+        if rest[n..].trim_start().starts_with(['+', '-', '−']) {
+            return None;
+        }
+    }
+    // What `parse_written` makes of it, without looking the table up twice.
+    let &(_, offset, ambiguous) = ABBREVIATIONS.iter().find(|(a, _, _)| *a == w)?;
+    let zone = Zone {
+        written: w.to_string(),
+        offset_minutes: Some(offset),
+        iana: None,
+        ambiguous,
+    };
+    Some((n, zone))
 }
 
 /// `Central African Time (CAT)`: the abbreviation in brackets is the zone as written.
@@ -999,6 +1088,65 @@ mod tests {
             t[0].with_meridiem_of(&t[1], true).time(),
             jiff::civil::time(0, 2, 0, 0)
         );
+    }
+
+    #[test]
+    fn iso_dates_read_by_hand_as_the_regexes_read_them() {
+        for text in [
+            "2024-12-29 00:07 UTC",
+            "2023/3/1T10:00",
+            "2023-03-01T10:00:00Z",
+            "2024-13-45 x",
+            "2024-12-290",
+            "2024-123-1",
+            "20245-1-1",
+            "2024-1-1x",
+            "2024-1-1_",
+            "2024-1-1é",
+            "2024-02-30",
+            "1999-1-2.",
+            "2024/12-01",
+        ] {
+            if let Some(got) = iso_date_at_start(text) {
+                let first = dates(text).into_iter().next().filter(|d| d.start == 0);
+                assert_eq!(got, first, "{text}");
+            }
+        }
+        assert!(iso_date_at_start("May 3, 2024").is_none());
+        assert!(iso_date_at_start("2024-12-29 00:07").is_some());
+    }
+
+    #[test]
+    fn abbreviations_read_by_hand_as_the_regex_reads_them() {
+        for rest in [
+            "UTC",
+            "UTC: x",
+            "UTC+5",
+            "UTC \u{a0}- 3",
+            "GMT+01:00",
+            "PST)",
+            "PSTx",
+            "PST_",
+            "PST2",
+            "EDT, then",
+            "ABC",
+            "IST.",
+            "CEST",
+            "Utc",
+            "UT",
+            "WAT—",
+        ] {
+            if let Some((n, zone)) = leading_abbreviation(rest) {
+                assert_eq!(
+                    ZONE_AT_START_RE.find(rest).map(|m| m.end()),
+                    Some(n),
+                    "{rest}"
+                );
+                assert_eq!(parse_written(&rest[..n]), Some(zone), "{rest}");
+            }
+        }
+        assert_eq!(leading_abbreviation("UTC+5"), None);
+        assert_eq!(leading_abbreviation("PST)").map(|(n, _)| n), Some(3));
     }
 
     #[test]

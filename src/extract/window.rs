@@ -377,9 +377,25 @@ pub fn statement(
 #[derive(Debug, Clone, PartialEq)]
 pub struct FromTimeline {
     pub start: Option<usize>,
-    pub end: Option<usize>,
     /// Minutes from the start for relative timelines (`[Start Time + 2 hours]`, `T+40m`).
     pub relative_minutes: Option<i64>,
+    /// The end, found when first asked for (most documents state their window).
+    end: std::cell::OnceCell<Option<usize>>,
+}
+
+impl FromTimeline {
+    /// The last recovery event after the start (else the last event), if there is a start.
+    pub fn end(&self, entries: &[Entry]) -> Option<usize> {
+        *self.end.get_or_init(|| {
+            let first = self.start?;
+            let clock = || (0..entries.len()).filter(|&i| entries[i].time.is_some());
+            clock()
+                .rev()
+                .filter(|&i| i != first)
+                .find(|&i| is_recovery(&entries[i].text))
+                .or_else(|| clock().next_back().filter(|&i| i != first))
+        })
+    }
 }
 
 pub fn from_timeline(entries: &[Entry]) -> FromTimeline {
@@ -388,8 +404,8 @@ pub fn from_timeline(entries: &[Entry]) -> FromTimeline {
         .collect();
     let mut out = FromTimeline {
         start: None,
-        end: None,
         relative_minutes: None,
+        end: std::cell::OnceCell::new(),
     };
     // Ranges on different days are separate outage windows: no single window.
     let ranged: Vec<&Entry> = clock
@@ -412,19 +428,6 @@ pub fn from_timeline(entries: &[Entry]) -> FromTimeline {
                 .all(|&i| entries[i].time.is_some_and(|t| t.hour() < 2));
         if !elapsed {
             out.start = Some(first);
-            let day = e.date;
-            let same_day = |i: usize| match (day, entries[i].date) {
-                (Some(DateVal::Known(a)), Some(DateVal::Known(b))) => a == b,
-                _ => true,
-            };
-            let _ = same_day;
-            out.end = clock
-                .iter()
-                .copied()
-                .rev()
-                .filter(|&i| i != first)
-                .find(|&i| is_recovery(&entries[i].text))
-                .or_else(|| clock.last().copied().filter(|&i| i != first));
         }
     }
     let rel: Vec<&Entry> = entries.iter().filter(|e| e.relative.is_some()).collect();
@@ -441,7 +444,11 @@ pub fn from_timeline(entries: &[Entry]) -> FromTimeline {
 
 /// A zone stated for the whole document (`All times are in UTC`, `Timeline (PST)`).
 pub fn stated_zone(lines: &[Line]) -> Option<(Zone, u32)> {
-    for l in lines.iter().filter(|l| !l.code) {
+    // Every form says `time` (`All times…`, `Timeline (PST)`, `Time zone:`).
+    for l in lines
+        .iter()
+        .filter(|l| !l.code && when::contains_ci(l.text, "time"))
+    {
         for m in ALL_TIMES_RE.find_iter(l.text) {
             if let Some(z) = when::zone_after(l.text, m.end()) {
                 return Some((z.zone, l.no));
@@ -467,11 +474,27 @@ pub fn first_time_zone(lines: &[Line], all_moments: &Moments) -> Option<(Zone, u
         .find_map(|(l, ms)| {
             let zone = |ms: &[Moment]| ms.iter().find_map(|m| m.zone.clone().map(|z| (z, l.no)));
             if all_moments.skipped.binary_search(&l.no).is_ok() {
-                zone(&moments_hinted(l.text, l.no, l.hints).0)
+                let ms = may_name_zone(l.text).then(|| moments_hinted(l.text, l.no, l.hints).0);
+                zone(&ms.unwrap_or_default())
             } else {
                 zone(ms)
             }
         })
+}
+
+/// False when no zone can be in `text`: every zone [`when::zone_after`] reads starts with a
+/// capital, a sign or a letter beyond ASCII, or is `utc`, `gmt` or a name ending in `time`.
+fn may_name_zone(text: &str) -> bool {
+    let b = text.as_bytes();
+    // A capital, a sign or a byte beyond ASCII anywhere (one pass that vectorises)…
+    let marked = b.iter().fold(false, |any, &c| {
+        any | (c.wrapping_sub(b'A') < 26) | (c == b'+') | (c == b'-') | (c >= 0x80)
+    });
+    // …else the words in small letters (in any other case they have a capital).
+    let at = |i: usize, w: &[u8]| b.get(i..i + w.len()).is_some_and(|x| x == w);
+    marked
+        || memchr::memchr3_iter(b'u', b'g', b't', b)
+            .any(|i| at(i, b"utc") || at(i, b"gmt") || at(i, b"time"))
 }
 
 /// The moments of every line the window statement can be on, computed once per document,

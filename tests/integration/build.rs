@@ -406,7 +406,7 @@ fn incidents_json_follows_the_contract() {
         "impact_percent": 40.0,
         "severity": "SEV2",
         "services": ["dns", "api"],
-        "tags": ["dns", "network", "load-balancer"],
+        "tags": ["dns", "network", "cache", "load-balancer"],
         "draft": false,
     });
     for (k, v) in want.as_object().unwrap() {

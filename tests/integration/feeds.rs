@@ -40,7 +40,7 @@ fn atom_feed_parses_and_lists_postmortems_newest_first() {
     let cats: Vec<&str> = dns.categories.iter().map(|c| c.term.as_str()).collect();
     assert_eq!(
         cats,
-        ["dns", "network", "load-balancer", "dns", "api"],
+        ["dns", "network", "cache", "load-balancer", "dns", "api"],
         "front-matter tags, then automatic ones, then services"
     );
     assert!(dns
