@@ -159,6 +159,89 @@ fn vague_and_contradictory_durations_stay_unknown() {
 }
 
 #[test]
+fn a_status_page_timeline_that_opens_with_a_recovery_has_no_start() {
+    // The first update was posted mid-incident: when the outage began is not said.
+    let (m, _) = run(
+        "status.md",
+        "## Payments API unavailable\n\nWe are investigating failed payments.\n\n### Updates\n\n\
+         * **10:20 UTC** - Service has been restored for most merchants; we keep monitoring.\n\
+         * **10:40 UTC** - Card payments are working again for everyone.\n\
+         * **11:15 UTC** - All systems operational; incident resolved.\n",
+    );
+    assert_eq!(hm(&m.start_time), None);
+    assert_eq!(hm(&m.end_time).as_deref(), Some("11:15"));
+    assert!(m.duration.is_none());
+    assert_eq!(m.timeline.len(), 3);
+}
+
+#[test]
+fn a_timeline_with_dates_out_of_order_gives_no_duration() {
+    let (m, diags) = run(
+        "breach.md",
+        "# Incident: build server compromised\n\n## Timeline\n\n\
+         - `2022-03-01 09:10` build server created with SSH open to the world\n\
+         - `2022-03-20 22:05` intrusion detected\n\
+         - `2022-03-20 22:30` replacement server online\n\
+         - `2022-03-20 00:15` compromised server deleted\n",
+    );
+    assert_eq!(hm(&m.start_time).as_deref(), Some("09:10"));
+    assert_eq!(hm(&m.end_time).as_deref(), Some("00:15"));
+    assert!(m.duration.is_none(), "{:?}", m.duration);
+    assert!(m.end_date.is_none());
+    assert!(
+        diags.iter().any(|d| d.contains("out of order")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn an_approximate_duration_that_disagrees_with_its_times_is_unknown() {
+    // About seven hours, but the timeline runs from 01:00 to 10:45: which is right?
+    let (m, diags) = run(
+        "quota.md",
+        "# Launches failing\n\nThe problem lasted approximately seven hours before things recovered on their own.\n\n\
+         ## Timeline\n\n### 01:00\n\nLaunches start failing.\n\n### 10:30\n\nTeam paged.\n\n\
+         ### 10:45\n\nQuota raised; launches work again.\n",
+    );
+    assert!(m.duration.is_none(), "{:?}", m.duration);
+    assert!(diags.iter().any(|d| d.contains("about 7 h")), "{diags:?}");
+    // Within the figure's precision (about three hours for 3 h 30 min), it stands.
+    let (m, _) = run(
+        "traffic.md",
+        "# Traffic surge\n\nThe outage lasted approximately three hours.\n\n## Timeline\n\n\
+         - 12:00 PM: traffic surge begins\n- 2:00 PM: caching enabled\n- 3:30 PM: normal operations were restored\n",
+    );
+    assert_eq!(m.duration.map(|d| d.value.get()), Some(180));
+}
+
+#[test]
+fn timeline_marks_that_disagree_with_the_stated_window() {
+    // The summary says 08:15 to 09:00; the timeline marks the incident resolved at 08:45.
+    let (m, diags) = run(
+        "db.md",
+        "# Database disk full\n\n**Time to recover**: 45 minutes (08:15 → 09:00 UTC)\n\n## Updates\n\n\
+         **08:16 - Incident Start**: all requests failing\n\n**08:30 - Failover**: replica promoted\n\n\
+         **08:45 - Incident Resolved**: traffic back to normal\n",
+    );
+    assert_eq!(hm(&m.start_time).as_deref(), Some("08:15"));
+    assert_eq!(hm(&m.end_time), None);
+    assert!(m.duration.is_none(), "{:?}", m.duration);
+    assert!(
+        diags.iter().any(|d| d.contains("resolved at 08:45")),
+        "{diags:?}"
+    );
+    // When they agree, nothing is doubted.
+    let (m, diags) = run(
+        "db2.md",
+        "# Database disk full\n\nThe outage ran from 08:15 to 08:45 UTC.\n\n## Updates\n\n\
+         **08:16 - Incident Start**: all requests failing\n\n**08:45 - Incident Resolved**: traffic back to normal\n",
+    );
+    assert_eq!(hm(&m.end_time).as_deref(), Some("08:45"));
+    assert_eq!(m.duration.map(|d| d.value.get()), Some(30));
+    assert!(diags.is_empty(), "{diags:?}");
+}
+
+#[test]
 fn ambiguous_numeric_date_is_a_warning() {
     let (m, d) = run("amb.md", "# Disk full\n\nOn 04/05/2023 at 10:00 UTC the disk filled up and was cleaned by 10:30 UTC.\n");
     assert!(m.date.is_none());

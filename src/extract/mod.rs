@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod classify;
+pub mod doubt;
 pub mod duration;
 pub mod front;
 pub mod hints;

@@ -9,7 +9,7 @@ use super::front::Header;
 use super::timeline::Entry;
 use super::when::{self, DateVal};
 use super::window::{self, Statement};
-use super::{actions, classify, duration, impact, timeline, zone, Line, Options};
+use super::{actions, classify, doubt, duration, impact, timeline, zone, Line, Options};
 use crate::content::Document;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Found, IncidentMeta, Minutes, Percent, Source, Zone};
@@ -330,8 +330,20 @@ pub fn fill(
         }),
         _ => None,
     };
+    // A window read off a timeline whose dated entries are out of order has no length.
+    let dates_doubtful = st.is_none() && doubt::out_of_order(&entries);
+    if dates_doubtful && start.is_some() && end.is_some() {
+        diags.push(
+            Diagnostic::warning(
+                &doc.shown,
+                entries.first().map_or(0, |e| e.line),
+                "the timeline's dated entries are out of order; no duration is derived from them",
+            )
+            .with_hint("check the dates of the timeline's entries"),
+        );
+    }
     let range_minutes = match (front_start.as_ref().or(start.as_ref()), &end) {
-        (Some(s), Some(e)) => span_minutes(s, e),
+        (Some(s), Some(e)) if !dates_doubtful => span_minutes(s, e),
         _ => None,
     };
     let stated_found = |s: &duration::Stated| {
@@ -344,7 +356,29 @@ pub fn fill(
         )
     };
     let mut dur: Option<Found<Minutes>> = None;
-    if let Some(first) = strong.first().filter(|_| !conflicting) {
+    // An approximate figure that disagrees with its own window beyond its precision.
+    let approx_off = strong.first().filter(|f| {
+        f.approx
+            && range_minutes.is_some_and(|r| r > 0 && doubt::approximate_disagrees(f.minutes, r))
+    });
+    if let (Some(f), Some(r)) = (approx_off, range_minutes) {
+        diags.push(
+            Diagnostic::warning(
+                &doc.shown,
+                f.line,
+                format!(
+                    "the text says the outage lasted about {}, but its times say {}; no duration is assumed",
+                    Minutes::new(f.minutes).human(),
+                    Minutes::new(r.max(0) as u32).human()
+                ),
+            )
+            .with_hint("give the exact figure, or `duration` in the front matter"),
+        );
+    }
+    if let Some(first) = strong
+        .first()
+        .filter(|_| !conflicting && approx_off.is_none())
+    {
         let explicit_range = st.as_ref().is_some_and(|s| s.end.is_some());
         dur = match range_minutes {
             Some(r)
@@ -358,7 +392,7 @@ pub fn fill(
             }
             _ => Some(stated_found(first)),
         };
-    } else if !conflicting {
+    } else if !conflicting && approx_off.is_none() {
         dur = range_minutes.and_then(Minutes::from_signed).map(|m| {
             Found::new(
                 m,
@@ -379,9 +413,47 @@ pub fn fill(
             }
         }
     }
+    // The timeline's own `Incident Start` and `Incident Resolved` marks against the stated
+    // window: when they disagree, the end and the length are in doubt.
+    let mut end_doubtful = false;
+    if let (Some((a, b)), Some(s)) = (doubt::marked_window(&entries), st.as_ref()) {
+        let clock = |t: Time| t.hour() as i64 * 60 + t.minute() as i64;
+        let marked_span = span_minutes(&point(&entries[a], ""), &point(&entries[b], ""));
+        let window = range_minutes.or(dur.as_ref().map(|d| d.value.get() as i64));
+        let end_off = s.end.as_ref().is_some_and(|e| {
+            doubt::ends_disagree(
+                clock(e.tok.time()),
+                clock(entries[b].time.unwrap_or(Time::midnight())),
+                window.unwrap_or(0),
+            )
+        });
+        let length_off = match (&dur, marked_span) {
+            (Some(d), Some(m)) => {
+                let d = d.value.get() as i64;
+                (d - m).abs() > 5.max(d / 10)
+            }
+            _ => false,
+        };
+        if end_off || length_off {
+            diags.push(
+                Diagnostic::warning(
+                    &doc.shown,
+                    entries[b].line,
+                    format!(
+                        "the timeline marks the incident resolved at {}, which disagrees with the window the text states; no end or duration is assumed",
+                        entries[b].time.map_or(String::new(), |t| t.strftime("%H:%M").to_string())
+                    ),
+                )
+                .with_hint("make the stated window and the timeline agree"),
+            );
+            end = None;
+            dur = None;
+            end_doubtful = true;
+        }
+    }
     // With only a start stated, the end is the start plus the stated length, else the
     // timeline's recovery event (or the other way round when the start is the timeline's).
-    if end.is_none() {
+    if end.is_none() && !end_doubtful {
         let from_duration =
             |start: &Option<Point>, dur: &Option<Found<Minutes>>| -> Option<Point> {
                 let (s, d) = (start.as_ref()?, dur.as_ref()?);
@@ -424,7 +496,8 @@ pub fn fill(
     if meta.end_time.is_none() {
         if let Some(e) = &end {
             meta.end_time = Some(Found::new(e.time, e.source.clone()));
-            if let (Some(DateVal::Known(ed)), Some(d)) = (e.date, &meta.date) {
+            if let (Some(DateVal::Known(ed)), Some(d), false) = (e.date, &meta.date, dates_doubtful)
+            {
                 if ed > d.value {
                     meta.end_date = Some(Found::new(ed, e.source.clone()));
                 }

@@ -12,6 +12,7 @@
 //! | `from 0233 to 0239`                                                   | 02:33–02:39      | `military`      |
 //! | `The outage began at 06:05 CAT`                                       | 06:05–?          | `start`         |
 //! | only a timeline                                                       | first event – last recovery event | `timeline` |
+//! | a timeline whose first event is a recovery (`08:45 - … has been restored`) | ? – last recovery event | `timeline` |
 //!
 //! The date is the start's own date, else a date on the statement's line, the timeline's
 //! date, a date in the title, or the first date in the text (deadlines skipped).
@@ -373,10 +374,14 @@ pub fn statement(
     None
 }
 
-/// A window read off the timeline: first event to the last recovery event.
+/// A window read off the timeline: first event to the last recovery event (no start when
+/// the first event is already a recovery).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FromTimeline {
     pub start: Option<usize>,
+    /// The first clock entry, when the timeline gives a window (a start, or only an end
+    /// when it opens with a recovery).
+    first: Option<usize>,
     /// Minutes from the start for relative timelines (`[Start Time + 2 hours]`, `T+40m`).
     pub relative_minutes: Option<i64>,
     /// The end, found when first asked for (most documents state their window).
@@ -387,7 +392,7 @@ impl FromTimeline {
     /// The last recovery event after the start (else the last event), if there is a start.
     pub fn end(&self, entries: &[Entry]) -> Option<usize> {
         *self.end.get_or_init(|| {
-            let first = self.start?;
+            let first = self.first?;
             let clock = || (0..entries.len()).filter(|&i| entries[i].time.is_some());
             clock()
                 .rev()
@@ -404,6 +409,7 @@ pub fn from_timeline(entries: &[Entry]) -> FromTimeline {
         .collect();
     let mut out = FromTimeline {
         start: None,
+        first: None,
         relative_minutes: None,
         end: std::cell::OnceCell::new(),
     };
@@ -427,7 +433,12 @@ pub fn from_timeline(entries: &[Entry]) -> FromTimeline {
                 .iter()
                 .all(|&i| entries[i].time.is_some_and(|t| t.hour() < 2));
         if !elapsed {
-            out.start = Some(first);
+            out.first = Some(first);
+            // A timeline that opens with a recovery (a status page's first update, posted
+            // mid-incident) does not say when the outage began.
+            if !is_recovery(&e.text) {
+                out.start = Some(first);
+            }
         }
     }
     let rel: Vec<&Entry> = entries.iter().filter(|e| e.relative.is_some()).collect();
