@@ -121,6 +121,13 @@ static OPEN_MARK_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An item's text without its status mark, and whether the mark says it is done.
 fn status_mark(text: &str) -> (String, Option<bool>) {
+    // Every mark has an emoji, a bracket, or the word done or complete(d).
+    let may = text.bytes().any(|c| c >= 0x80 || c == b'(' || c == b'[')
+        || super::when::contains_ci(text, "done")
+        || super::when::contains_ci(text, "complet");
+    if !may {
+        return (super::squeeze(text), None);
+    }
     for (re, done) in [(&*DONE_MARK_RE, true), (&*OPEN_MARK_RE, false)] {
         if let Some(m) = re.find(text) {
             let rest = format!("{}{}", &text[..m.start()], &text[m.end()..]);
@@ -209,8 +216,7 @@ pub fn find(lines: &[Line]) -> Vec<ActionItem> {
     let mut section: Option<u8> = None;
     // The columns of the action table being read.
     let mut table: Option<(usize, Option<usize>)> = None;
-    let prose: Vec<&Line> = lines.iter().filter(|l| !l.code).collect();
-    for (k, l) in prose.iter().enumerate() {
+    for (k, l) in lines.iter().enumerate().filter(|(_, l)| !l.code) {
         if section.is_some() && l.text.trim_start().starts_with('|') {
             if is_separator_row(l.text) {
                 continue;
@@ -218,7 +224,10 @@ pub fn find(lines: &[Line]) -> Vec<ActionItem> {
             let row = cells(l.text);
             let Some((action, status)) = table else {
                 // The first row is the header when a separator follows it.
-                let header = prose.get(k + 1).is_some_and(|n| is_separator_row(n.text));
+                let header = lines[k + 1..]
+                    .iter()
+                    .find(|n| !n.code)
+                    .is_some_and(|n| is_separator_row(n.text));
                 table = Some(if header {
                     table_columns(&row)
                 } else {
