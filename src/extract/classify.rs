@@ -552,9 +552,19 @@ mod tests {
     fn a_sites_keywords_add_to_a_built_in_tag() {
         let mut cfg = ExtractConfig::default();
         cfg.tag_keywords.insert("dns".into(), vec!["bind".into()]);
-        let ls = lines("x\n\n## A\n\nThe resolver and DNS failed; bind was restarted.\n", 1);
-        let t: Vec<String> = tags(&ls, &cfg, "x", None).into_iter().map(|f| f.value).collect();
-        assert_eq!(t, ["dns"], "resolver, DNS and bind are three mentions of one tag");
+        let ls = lines(
+            "x\n\n## A\n\nThe resolver and DNS failed; bind was restarted.\n",
+            1,
+        );
+        let t: Vec<String> = tags(&ls, &cfg, "x", None)
+            .into_iter()
+            .map(|f| f.value)
+            .collect();
+        assert_eq!(
+            t,
+            ["dns"],
+            "resolver, DNS and bind are three mentions of one tag"
+        );
     }
 
     #[test]
