@@ -13,7 +13,6 @@
 //! title and the summary (front matter `summary`, a `Summary`/`Overview`/`TL;DR` section,
 //! else the opening paragraph), or when the tag's keywords come up [`TAG_MENTIONS`] times.
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
