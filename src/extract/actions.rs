@@ -5,6 +5,8 @@
 //! | `## Corrective and Preventative Measures`, `**Action Items**`        | `-`, `*`, `+`, `•`, `1.` items |
 //! | `Follow-up:`, `Next steps`, `Tasks to address the issue include:`, `TODO` | same         |
 //! | `- [ ] add an alert`, `- [x] rotate the key`                        | `done` = false, true |
+//! | `- ✅ rotate the key`, `- rotate the key (done)`, `[done]`, `(completed)`, `Done: …` | `done` = true, the mark dropped |
+//! | a table `\| Action \| Owner \| Status \|` (`Done`, `Closed`, `✅` / `Open`, `In progress`) | the action column; done from the status column |
 //! | the section ends at the next heading of the same or a higher level  |                  |
 
 use std::sync::LazyLock;
@@ -107,10 +109,158 @@ fn heading_level(text: &str) -> u8 {
     }
 }
 
+/// Says an item is done: a mark before it (`✅ `), or a word in brackets, after a dash or
+/// before a colon (`(done)`, `[completed]`, `— done`, `Done:`).
+static DONE_MARK_RE: LazyLock<Regex> = LazyLock::new(|| {
+    super::re(r"(?i)^\s*(?:(?:✅|✔️|✔|☑️|☑)\s*|(?:done|completed?)\s*:\s*)|\s*(?:[(\[]\s*(?:done|completed?|finished)\s*[)\]]|[-–—]\s*(?:done|completed?)\s*$)").unwrap()
+});
+/// A status mark that says it is not done (dropped from the text like the done marks).
+static OPEN_MARK_RE: LazyLock<Regex> = LazyLock::new(|| {
+    super::re(r"(?i)^\s*(?:⬜|🔲|⏳|🚧|❌)\s*|\s*[(\[]\s*(?:open|to\s*do|in\s+progress|wip|pending|planned|not\s+started)\s*[)\]]").unwrap()
+});
+
+/// An item's text without its status mark, and whether the mark says it is done.
+fn status_mark(text: &str) -> (String, Option<bool>) {
+    // Every mark has an emoji, a bracket, or the word done or complete(d).
+    let may = text.bytes().any(|c| c >= 0x80 || c == b'(' || c == b'[')
+        || super::when::contains_ci(text, "done")
+        || super::when::contains_ci(text, "complet");
+    if !may {
+        return (super::squeeze(text), None);
+    }
+    for (re, done) in [(&*DONE_MARK_RE, true), (&*OPEN_MARK_RE, false)] {
+        if let Some(m) = re.find(text) {
+            let rest = format!("{}{}", &text[..m.start()], &text[m.end()..]);
+            return (super::squeeze(rest.trim()), Some(done));
+        }
+    }
+    (super::squeeze(text), None)
+}
+
+/// The cells of a table row (`| a | b |`).
+fn cells(row: &str) -> Vec<&str> {
+    let t = row.trim();
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = t.strip_suffix('|').unwrap_or(t);
+    t.split('|').map(str::trim).collect()
+}
+
+/// `|---|:--:|`
+fn is_separator_row(row: &str) -> bool {
+    let t = row.trim();
+    t.starts_with('|')
+        && t.contains('-')
+        && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+/// The columns of an action table: (the action, the status if there is one).
+fn table_columns(header: &[&str]) -> (usize, Option<usize>) {
+    let named = |words: &[&str]| {
+        header.iter().position(|h| {
+            let h = h.trim_matches(['*', '_', ' ']).to_ascii_lowercase();
+            words.iter().any(|w| h.contains(w))
+        })
+    };
+    let action = named(&[
+        "action",
+        "item",
+        "task",
+        "description",
+        "what",
+        "fix",
+        "remediation",
+        "title",
+        "summary",
+        "measure",
+        "step",
+    ]);
+    let status = named(&["status", "state", "done", "progress"]);
+    // Else the first column that is not an id, a person, a priority or a date.
+    let other = || {
+        header.iter().position(|h| {
+            let h = h.trim_matches(['*', '_', ' ']).to_ascii_lowercase();
+            ![
+                "id", "#", "no", "owner", "assignee", "who", "priority", "due", "date", "ticket",
+            ]
+            .contains(&h.as_str())
+        })
+    };
+    (action.or_else(other).unwrap_or(0), status)
+}
+
+/// A status cell that says the item is done.
+fn says_done(cell: &str) -> bool {
+    let c = cell.trim_matches(['*', '_', '`', ' ']).to_ascii_lowercase();
+    c.contains('✅')
+        || c.contains('✔')
+        || c.contains('☑')
+        || [
+            "done",
+            "complete",
+            "completed",
+            "closed",
+            "fixed",
+            "resolved",
+            "shipped",
+            "merged",
+            "implemented",
+            "finished",
+            "yes",
+        ]
+        .iter()
+        .any(|w| c == *w || c.starts_with(&format!("{w} ")) || c.starts_with(&format!("{w} (")))
+}
+
 pub fn find(lines: &[Line]) -> Vec<ActionItem> {
     let mut out = Vec::new();
     let mut section: Option<u8> = None;
-    for l in lines.iter().filter(|l| !l.code) {
+    // The columns of the action table being read.
+    let mut table: Option<(usize, Option<usize>)> = None;
+    for (k, l) in lines.iter().enumerate().filter(|(_, l)| !l.code) {
+        if section.is_some() && l.text.trim_start().starts_with('|') {
+            if is_separator_row(l.text) {
+                continue;
+            }
+            let row = cells(l.text);
+            let Some((action, status)) = table else {
+                // The first row is the header when a separator follows it.
+                let header = lines[k + 1..]
+                    .iter()
+                    .find(|n| !n.code)
+                    .is_some_and(|n| is_separator_row(n.text));
+                table = Some(if header {
+                    table_columns(&row)
+                } else {
+                    (0, None)
+                });
+                if header {
+                    continue;
+                }
+                let (text, mark) = status_mark(row.first().copied().unwrap_or(""));
+                if !text.is_empty() {
+                    out.push(ActionItem {
+                        text,
+                        done: mark == Some(true),
+                        line: l.no,
+                    });
+                }
+                continue;
+            };
+            let (text, mark) = status_mark(row.get(action).copied().unwrap_or(""));
+            let done = match status.and_then(|s| row.get(s)) {
+                Some(cell) => says_done(cell),
+                None => mark == Some(true),
+            };
+            if !text.is_empty() {
+                out.push(ActionItem {
+                    text,
+                    done,
+                    line: l.no,
+                });
+            }
+            continue;
+        }
+        table = None;
         let level = heading_level(l.text);
         if level > 0 && item(l.text).is_none() {
             if SECTION_RE.is_match(l.text.trim()) {
@@ -134,14 +284,14 @@ pub fn find(lines: &[Line]) -> Vec<ActionItem> {
         if section.is_none() {
             continue;
         }
-        if let Some((rest, done)) = item(l.text) {
-            let text = super::squeeze(rest);
+        if let Some((rest, ticked)) = item(l.text) {
+            let (text, mark) = status_mark(rest);
             if text.is_empty() {
                 continue;
             }
             out.push(ActionItem {
                 text,
-                done,
+                done: ticked || mark == Some(true),
                 line: l.no,
             });
         }
@@ -191,6 +341,40 @@ mod tests {
             ("### Follow-up\n* **Monitoring:** alert on 5xx rate\n", &[("Monitoring: alert on 5xx rate", false)]),
             ("## Timeline\n- 10:00 paged\n", &[]),
             ("## Action items\n- évaluer le cache\n", &[("évaluer le cache", false)]),
+            (
+                "## Follow-up\n- ✅ Restore the health check\n- Add a canary (done)\n- Lint configs [Completed]\n\
+                 - Done: page earlier\n- Review the runbook — done\n- 🚧 Move to the new cluster\n\
+                 - Rotate keys (in progress)\n- Not done yet: write the donation page\n",
+                &[
+                    ("Restore the health check", true),
+                    ("Add a canary", true),
+                    ("Lint configs", true),
+                    ("page earlier", true),
+                    ("Review the runbook", true),
+                    ("Move to the new cluster", false),
+                    ("Rotate keys", false),
+                    ("Not done yet: write the donation page", false),
+                ],
+            ),
+            (
+                "## Action items\n\n| Action | Owner | Status |\n|---|---|---|\n\
+                 | Add an alert on 5xx rate | @ana | Done |\n| Restore the health check | @li | ✅ Closed |\n\
+                 | Review the change process | @sam | In progress |\n| **Game day** | @kim | Open |\n\n## Lessons\n\n| Not | An | Action |\n",
+                &[
+                    ("Add an alert on 5xx rate", true),
+                    ("Restore the health check", true),
+                    ("Review the change process", false),
+                    ("Game day", false),
+                ],
+            ),
+            (
+                "## Remediation\n\n| Owner | Task | State |\n|:--|:--|:--:|\n| ops | Cap the TTL | completed |\n| dev | Add retries | todo |\n",
+                &[("Cap the TTL", true), ("Add retries", false)],
+            ),
+            (
+                "## Action items\n\n| ID | Title | Owner | Status |\n|---|---|---|---|\n| AI-1 | Block risky pool changes | sre | open |\n",
+                &[("Block risky pool changes", false)],
+            ),
         ];
         for (text, want) in cases {
             let got: Vec<(String, bool)> = find(&lines(text, 1))

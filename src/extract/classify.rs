@@ -13,7 +13,6 @@
 //! title and the summary (front matter `summary`, a `Summary`/`Overview`/`TL;DR` section,
 //! else the opening paragraph), or when the tag's keywords come up [`TAG_MENTIONS`] times.
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -250,16 +249,19 @@ static BUILTIN_TAGS_RE: LazyLock<Regex> = LazyLock::new(|| {
     keyword_re(&words).expect("built-in tag keywords form a regex")
 });
 
-static KEYWORD_TAG: LazyLock<std::collections::HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| {
-        TAG_KEYWORDS
-            .iter()
-            .flat_map(|(t, ws)| ws.iter().map(move |w| (*w, *t)))
-            .collect()
-    });
+/// Every built-in keyword with the index of its tag in [`TAG_KEYWORDS`], sorted by keyword.
+static KEYWORD_TAG: LazyLock<Vec<(&'static str, usize)>> = LazyLock::new(|| {
+    let mut v: Vec<(&'static str, usize)> = TAG_KEYWORDS
+        .iter()
+        .enumerate()
+        .flat_map(|(t, (_, ws))| ws.iter().map(move |w| (*w, t)))
+        .collect();
+    v.sort();
+    v
+});
 
-/// The tag of a keyword as found (perhaps in the plural).
-fn builtin_tag(found: &str) -> Option<&'static str> {
+/// The tag (its index in [`TAG_KEYWORDS`]) of a keyword as found (perhaps in the plural).
+fn builtin_tag(found: &str) -> Option<usize> {
     // Keywords are short: lower-cased on the stack.
     let mut buf = [0u8; 32];
     let word = buf.get_mut(..found.len())?;
@@ -269,7 +271,10 @@ fn builtin_tag(found: &str) -> Option<&'static str> {
     let tag = [Some(word), word.strip_suffix("es"), word.strip_suffix('s')]
         .into_iter()
         .flatten()
-        .find_map(|w| KEYWORD_TAG.get(w).copied());
+        .find_map(|w| {
+            let i = KEYWORD_TAG.binary_search_by(|(k, _)| (*k).cmp(w)).ok()?;
+            Some(KEYWORD_TAG[i].1)
+        });
     tag
 }
 
@@ -343,49 +348,57 @@ pub fn tags(
     if !cfg.auto_tags {
         return Vec::new();
     }
-    #[derive(Default)]
+    #[derive(Default, Clone)]
     struct Seen {
-        /// The first keyword seen, and where (`None`: the body outside the summary).
-        first: Option<(String, Option<&'static str>)>,
-        /// The first keyword seen in the title or summary.
+        /// The first keyword seen.
+        first: Option<String>,
+        /// The first keyword seen in the title or summary, and where.
         prominent: Option<(String, &'static str)>,
         count: usize,
     }
-    let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
-    let mut note = |tag: &str, keyword: &str, place: Option<&'static str>| {
-        if !seen.contains_key(tag) {
-            seen.insert(tag.to_string(), Seen::default());
-        }
-        let Some(s) = seen.get_mut(tag) else {
-            return;
-        };
-        let kw = || keyword.to_ascii_lowercase();
-        s.first.get_or_insert_with(|| (kw(), place));
-        if let Some(p) = place {
-            s.prominent.get_or_insert_with(|| (kw(), p));
-        }
-        s.count += 1;
-    };
     let extra: Vec<(&String, std::rc::Rc<Regex>)> = cfg
         .tag_keywords
         .iter()
         .filter_map(|(tag, words)| cached_keyword_re(words).map(|re| (tag, re)))
         .collect();
-    let mut read = |text: &str, place: &dyn Fn(usize) -> Option<&'static str>| {
+    // The built-in tags by their index in TAG_KEYWORDS, then the site's own (a site's
+    // keywords for a built-in tag count for that tag).
+    let slot: Vec<usize> = extra
+        .iter()
+        .enumerate()
+        .map(|(j, (tag, _))| {
+            TAG_KEYWORDS
+                .iter()
+                .position(|(t, _)| t == tag)
+                .unwrap_or(TAG_KEYWORDS.len() + j)
+        })
+        .collect();
+    let mut seen = vec![Seen::default(); TAG_KEYWORDS.len() + extra.len()];
+    let mut note = |tag: usize, keyword: &str, place: Option<&'static str>| {
+        let s = &mut seen[tag];
+        if s.first.is_none() {
+            s.first = Some(keyword.to_ascii_lowercase());
+        }
+        if let (None, Some(p)) = (&s.prominent, place) {
+            s.prominent = Some((keyword.to_ascii_lowercase(), p));
+        }
+        s.count += 1;
+    };
+    let mut read = |text: &str, place: &mut dyn FnMut(usize) -> Option<&'static str>| {
         for m in BUILTIN_TAGS_RE.find_iter(text) {
             if let Some(tag) = builtin_tag(m.as_str()) {
                 note(tag, m.as_str(), place(m.start()));
             }
         }
-        for (tag, re) in &extra {
+        for ((_, re), &slot) in extra.iter().zip(&slot) {
             for m in re.find_iter(text) {
-                note(tag, m.as_str(), place(m.start()));
+                note(slot, m.as_str(), place(m.start()));
             }
         }
     };
-    read(title, &|_| Some("the title"));
+    read(title, &mut |_| Some("the title"));
     if let Some(s) = summary {
-        read(s, &|_| Some("the summary"));
+        read(s, &mut |_| Some("the summary"));
     }
     // The body as one text (lines joined), and where each line starts in it.
     let lead = summary_lines(lines);
@@ -398,25 +411,36 @@ pub fn tags(
         starts.push((text.len(), l.no));
         text.push_str(l.text);
     }
-    read(&text, &|at| {
-        let k = starts.partition_point(|(s, _)| *s <= at).saturating_sub(1);
+    // Matches come in order: the line they are on is found by walking forward.
+    let mut k = 0;
+    read(&text, &mut |at| {
+        while k + 1 < starts.len() && starts[k + 1].0 <= at {
+            k += 1;
+        }
         starts
             .get(k)
             .is_some_and(|(_, no)| lead.contains(no))
             .then_some("the summary")
     });
-    seen.into_iter()
+    let names = TAG_KEYWORDS
+        .iter()
+        .map(|(t, _)| t.to_string())
+        .chain(extra.iter().map(|(t, _)| t.to_string()));
+    let mut out: Vec<Found<String>> = names
+        .zip(seen)
         .filter_map(|(tag, s)| {
             let from = match (s.prominent, s.first) {
                 (Some((kw, place)), _) => format!("the keyword `{kw}` in {place}"),
-                (None, Some((kw, _))) if s.count >= TAG_MENTIONS => {
+                (None, Some(kw)) if s.count >= TAG_MENTIONS => {
                     format!("the keyword `{kw}`, {} mentions", s.count)
                 }
                 _ => return None,
             };
             Some(Found::new(tag, Source::derived(from)))
         })
-        .collect()
+        .collect();
+    out.sort_by(|a, b| a.value.cmp(&b.value));
+    out
 }
 
 #[cfg(test)]
@@ -521,6 +545,25 @@ mod tests {
             None,
         );
         assert_eq!(t, ["authentication", "database"]);
+    }
+
+    #[test]
+    fn a_sites_keywords_add_to_a_built_in_tag() {
+        let mut cfg = ExtractConfig::default();
+        cfg.tag_keywords.insert("dns".into(), vec!["bind".into()]);
+        let ls = lines(
+            "x\n\n## A\n\nThe resolver and DNS failed; bind was restarted.\n",
+            1,
+        );
+        let t: Vec<String> = tags(&ls, &cfg, "x", None)
+            .into_iter()
+            .map(|f| f.value)
+            .collect();
+        assert_eq!(
+            t,
+            ["dns"],
+            "resolver, DNS and bind are three mentions of one tag"
+        );
     }
 
     #[test]

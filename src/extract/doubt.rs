@@ -67,10 +67,13 @@ static END_MARK_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// The entries that mark the incident's start and its resolution, when the timeline marks
 /// both, in that order.
 pub fn marked_window(entries: &[Entry]) -> Option<(usize, usize)> {
+    // Every mark starts with `incident`, `outage`, `start` or `end`.
+    let may = |t: &str| t.starts_with(['i', 'I', 'o', 'O', 's', 'S', 'e', 'E']);
     let mark = |re: &Regex| {
-        entries
-            .iter()
-            .position(|e| e.time.is_some() && re.is_match(e.text.trim_start()))
+        entries.iter().position(|e| {
+            let t = e.text.trim_start();
+            e.time.is_some() && may(t) && re.is_match(t)
+        })
     };
     let (a, b) = (mark(&START_MARK_RE)?, mark(&END_MARK_RE)?);
     (entries[a].time < entries[b].time).then_some((a, b))

@@ -219,9 +219,13 @@ fn marks(b: &[u8]) -> Vec<u32> {
 }
 
 /// [`marks_portable`] compiled for AVX2 (twice the bytes per instruction).
+///
+/// # Safety
+///
+/// The CPU must have AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn marks_avx2(b: &[u8]) -> Vec<u32> {
+unsafe fn marks_avx2(b: &[u8]) -> Vec<u32> {
     marks_portable(b)
 }
 

@@ -72,8 +72,9 @@ pub fn find(lines: &[Line]) -> Impact {
     // A share of requests or traffic counts only when no share of people is given: "12% of
     // users" says more about impact than "31% of requests at the worst point".
     let mut load_share: Option<((f64, u32), (String, u32))> = None;
-    for line in lines.iter().filter(|l| !l.code) {
+    for (idx, line) in lines.iter().enumerate().filter(|(_, l)| !l.code) {
         let text = line.text;
+        let sentence_at = |pos: usize| sentence_around(text, pos, &lines[idx + 1..]);
         if out.percent.is_none() && line.hints.has(Hints::PERCENT) {
             let mut at = share_search_start(text);
             while let Some(m) = PERCENT_RE.find_at(text, at) {
@@ -108,14 +109,13 @@ pub fn find(lines: &[Line]) -> Impact {
                     LABEL_BEFORE_RE.is_match(before) || !LOAD_NOUN_RE.is_match(clause_after);
                 if !people {
                     if load_share.is_none() {
-                        load_share =
-                            Some(((p, line.no), (sentence_around(text, m.start()), line.no)));
+                        load_share = Some(((p, line.no), (sentence_at(m.start()), line.no)));
                     }
                     continue;
                 }
                 out.percent = Some((p, line.no));
                 if out.sentence.is_none() {
-                    out.sentence = Some((sentence_around(text, m.start()), line.no));
+                    out.sentence = Some((sentence_at(m.start()), line.no));
                 }
                 break;
             }
@@ -222,12 +222,97 @@ fn share_search_start(text: &str) -> usize {
     start
 }
 
-fn sentence_around(text: &str, pos: usize) -> String {
-    let start = text[..pos].rfind(['.', '!', '?', ':']).map_or(0, |i| i + 1);
-    let end = text[pos..]
-        .find(['.', '!', '?'])
-        .map_or(text.len(), |i| pos + i + 1);
-    clip(text[start..end].trim_matches(['*', '_', ' ', '-']).trim())
+/// The sentence of `text` around byte `pos`; one that goes on past the end of the line
+/// (hard-wrapped text) continues on the `next` lines of its paragraph.
+fn sentence_around(text: &str, pos: usize, next: &[Line]) -> String {
+    let b = text.as_bytes();
+    // A sentence starts after a stop followed by white space (not inside `crates.io` or
+    // `1.5`), or after a label's colon (not inside `10:08`) ...
+    let start = (0..pos)
+        .rev()
+        .find(|&i| match b[i] {
+            b':' => !b.get(i + 1).is_some_and(u8::is_ascii_digit),
+            b'.' | b'!' | b'?' => {
+                b.get(i + 1).is_some_and(u8::is_ascii_whitespace)
+                    && !(b[i] == b'.' && abbreviation_before(text, i))
+            }
+            _ => false,
+        })
+        .map_or(0, |i| i + 1);
+    let mut sentence = String::new();
+    let (mut rest, mut from) = (text, pos);
+    let mut more = next
+        .iter()
+        .take(3)
+        .take_while(|l| continues_paragraph(l.text));
+    loop {
+        match sentence_end(rest, from) {
+            Some(end) => {
+                sentence.push_str(&rest[..end]);
+                break;
+            }
+            None => {
+                sentence.push_str(rest);
+                match more.next() {
+                    Some(l) => {
+                        sentence.push(' ');
+                        rest = l.text.trim();
+                        from = 0;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    clip(sentence[start..].trim_matches(['*', '_', ' ', '-']).trim())
+}
+
+/// The end of the sentence that `text` is in at `from`: after a stop followed by white
+/// space or the end of the line.
+fn sentence_end(text: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    (from..b.len())
+        .find(|&i| {
+            matches!(b[i], b'.' | b'!' | b'?')
+                && b.get(i + 1).map_or(true, u8::is_ascii_whitespace)
+                && !(b[i] == b'.' && abbreviation_before(text, i))
+        })
+        .map(|i| i + 1)
+}
+
+/// A line that carries on the paragraph before it: not blank, a heading, a list item, a
+/// table row or a code block.
+fn continues_paragraph(text: &str) -> bool {
+    let t = text.trim_start();
+    !t.is_empty()
+        && !t.starts_with(['#', '-', '*', '+', '|', '>', '`', '~', '•'])
+        && !t
+            .split_once(['.', ')'])
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// Words written with a full stop that does not end the sentence (`approx. 40%`, `e.g. at`).
+const ABBREVIATIONS: &[&str] = &[
+    "approx", "ca", "cf", "e.g", "eg", "i.e", "ie", "incl", "vs", "mr", "mrs", "ms", "dr", "no",
+    "nr", "st", "fig",
+];
+/// Words written with a full stop that ends the sentence when a capital follows (`until
+/// 4:44 p.m. Then`, `servers etc. We`).
+const ABBREVIATIONS_AT_ENDS: &[&str] = &["a.m", "p.m", "etc", "inc", "ltd", "co", "u.s", "est"];
+
+/// True when the `.` at `dot` closes an abbreviation (`approx.`, `e.g.`, `p.m.`) or an
+/// initial (`J. Smith`), not a sentence.
+fn abbreviation_before(text: &str, dot: usize) -> bool {
+    let word = text[..dot]
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    let is = |list: &[&str]| list.iter().any(|a| word.eq_ignore_ascii_case(a));
+    let capital_next = text[dot + 1..]
+        .trim_start()
+        .starts_with(|c: char| c.is_uppercase());
+    let single_letter = word.len() == 1 && word.as_bytes()[0].is_ascii_alphabetic();
+    single_letter || is(ABBREVIATIONS) || (is(ABBREVIATIONS_AT_ENDS) && !capital_next)
 }
 
 fn clip(s: &str) -> String {
@@ -331,6 +416,44 @@ mod tests {
             "| 10:22 | 100% of traffic back online |",
         ] {
             assert_eq!(pct(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn impact_sentences_are_whole_sentences() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "Payments failed. Approx. 40% of users saw errors, e.g. at checkout. We fixed it.",
+                "Approx. 40% of users saw errors, e.g. at checkout.",
+            ),
+            (
+                "At 4:07 p.m. the cache broke, affecting 12.5% of users until 4:44 p.m. Then it recovered.",
+                "At 4:07 p.m. the cache broke, affecting 12.5% of users until 4:44 p.m.",
+            ),
+            (
+                "The endpoint crates.io serves 99% of users on the U.S. east coast. Other text.",
+                "The endpoint crates.io serves 99% of users on the U.S. east coast.",
+            ),
+            (
+                "Impact: at 10:08 about 30% of users were logged out",
+                "at 10:08 about 30% of users were logged out",
+            ),
+            (
+                "- **Impact:** Complete outage for 80% of users",
+                "Complete outage for 80% of users",
+            ),
+            (
+                "The outage affected approximately 40% of users, preventing them\nfrom paying. Then it\nstopped.",
+                "The outage affected approximately 40% of users, preventing them from paying.",
+            ),
+            (
+                "About 40% of users were affected and\n\n- a list item\n",
+                "About 40% of users were affected and",
+            ),
+        ];
+        for (text, want) in cases {
+            let i = find(&lines(text, 1));
+            assert_eq!(i.sentence.map(|s| s.0).as_deref(), Some(*want), "{text}");
         }
     }
 

@@ -312,15 +312,18 @@ pub fn window(meta: &IncidentMeta, site_zone: &Zone) -> Window {
 /// `s` without `*` and backticks, its runs of white space made one space, trimmed: how
 /// timeline texts and action items are shown.
 pub(crate) fn squeeze(s: &str) -> String {
-    // Most texts have no marks and single spaces: copied as they are.
-    let (mut plain, mut space, mut ascii) = (true, true, true);
-    for &c in s.as_bytes() {
-        let blank = c == b' ';
-        plain &= !(blank && space) && c != b'*' && c != b'`' && (c > b' ' || blank);
-        ascii &= c < 0x80;
-        space = blank;
-    }
-    plain &= !space;
+    // Most texts have no marks and single spaces: copied as they are. (Folds without early
+    // exits, which the compiler vectorises.)
+    let b = s.as_bytes();
+    let marks = b.iter().fold(false, |any, &c| {
+        any | (c < b' ') | (c == b'*') | (c == b'`')
+    });
+    let doubled = b
+        .iter()
+        .zip(b.iter().skip(1))
+        .fold(false, |any, (&x, &y)| any | ((x == b' ') & (y == b' ')));
+    let ascii = b.iter().fold(0u8, |all, &c| all | c) < 0x80;
+    let plain = !marks && !doubled && !s.starts_with(' ') && !s.ends_with(' ') && !s.is_empty();
     if plain && (ascii || !s.chars().any(char::is_whitespace)) {
         return s.to_string();
     }

@@ -87,12 +87,22 @@ static LABEL_NEXT_RE: LazyLock<Regex> =
 static BR_RE: LazyLock<Regex> = LazyLock::new(|| super::re(r"(?i)<br\s*/?>").unwrap());
 
 fn strip_emphasis(s: &str) -> &str {
-    s.trim_start_matches(['*', '_', '`', ' ', '\t', '~'])
+    let n = s
+        .bytes()
+        .take_while(|c| matches!(c, b'*' | b'_' | b'`' | b' ' | b'\t' | b'~'))
+        .count();
+    &s[n..]
 }
 
 /// All timeline entries of the document, in order.
 pub fn find(lines: &[Line]) -> Vec<Entry> {
-    let mut out = Vec::new();
+    // About one entry per line that may hold one.
+    let mut out = Vec::with_capacity(
+        lines
+            .iter()
+            .filter(|l| l.hints.any(Hints::DIGIT | Hints::BRACKET | Hints::NOON))
+            .count(),
+    );
     // A heading on the first line is the title, even when it starts with a time.
     let title_line = lines
         .iter()
@@ -202,10 +212,11 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
         {
             return None;
         }
-        let mut cells = r.split('|');
-        s = cells.next().unwrap_or("").trim_start();
+        let first_end = memchr::memchr(b'|', r.as_bytes()).unwrap_or(r.len());
+        s = r[..first_end].trim_start();
         let mut e = entry(s, no, hints)?;
         if e.text.is_empty() {
+            let cells = r.get(first_end + 1..).unwrap_or("").split('|');
             let mut rest = String::new();
             for cell in cells.map(str::trim).filter(|c| !c.is_empty()) {
                 if !rest.is_empty() {
