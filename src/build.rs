@@ -826,8 +826,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     // output before everything succeeded.
     let files_written = std::thread::scope(|scope| -> Result<usize, Failure> {
         let search = scope.spawn(|| crate::search::index(&archive, &config.language));
-        let pages = pages::render_postmortems(&archive, &theme, &config, &mut Default::default());
-        let derived = pages::render_derived(&archive, &theme, &config);
+        let (pages, derived) = rayon::join(
+            || pages::render_postmortems(&archive, &theme, &config, &mut Default::default()),
+            || pages::render_derived(&archive, &theme, &config),
+        );
         let mut rendered = match (pages, derived) {
             (Ok(mut p), Ok(d)) => {
                 p.files.extend(d.files);
