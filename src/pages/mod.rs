@@ -344,22 +344,7 @@ pub fn render_postmortems(
             if inc.fingerprint != 0 && old.get(&path) == Some(&key) {
                 return Ok((path, key, None));
             }
-            let card = views::card(inc);
-            let view = PostmortemPage {
-                base: ctx.base(
-                    "postmortem",
-                    &card.title,
-                    &card.url,
-                    card.summary.as_deref().unwrap_or(""),
-                ),
-                pm: views::postmortem_view(inc, &archive.records[i]),
-                body: &inc.body_html,
-                prev: prev.map(|j| views::card(&archive.incidents[j])),
-                next: next.map(|j| views::card(&archive.incidents[j])),
-            };
-            theme
-                .render("postmortem.html", &view)
-                .map(|html| (path, key, Some(html)))
+            render_postmortem(archive, theme, &ctx, i).map(|html| (path, key, Some(html)))
         })
         .collect();
     let mut out = SiteOutput::default();
@@ -386,6 +371,66 @@ pub fn render_postmortems(
     } else {
         cache.keys.clear();
         Err(errors)
+    }
+}
+
+/// The page of postmortem `i` of `archive`.
+fn render_postmortem(
+    archive: &Archive,
+    theme: &Theme,
+    ctx: &Ctx<'_>,
+    i: usize,
+) -> Result<String, Diagnostic> {
+    let inc = &archive.incidents[i];
+    // Newest first: "previous" is the older incident.
+    let (prev, next) = (archive.incidents.get(i + 1), i.checked_sub(1));
+    let card = views::card(inc);
+    let view = PostmortemPage {
+        base: ctx.base(
+            "postmortem",
+            &card.title,
+            &card.url,
+            card.summary.as_deref().unwrap_or(""),
+        ),
+        pm: views::postmortem_view(inc, &archive.records[i]),
+        body: &inc.body_html,
+        prev: prev.map(|p| views::card(p)),
+        next: next.map(|j| views::card(&archive.incidents[j])),
+    };
+    theme.render("postmortem.html", &view)
+}
+
+/// Renders every postmortem page and hands each to `sink` (path, bytes) as soon as it is
+/// rendered, from several threads: `build` writes them straight to disk instead of holding
+/// all of them. Returns the paths written.
+pub fn stream_postmortems(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+    sink: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
+) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let site = views::site_view(config);
+    let ctx = Ctx {
+        site: &site,
+        base_url: config.base_url(),
+    };
+    let results: Vec<Result<String, Diagnostic>> = (0..archive.incidents.len())
+        .into_par_iter()
+        .map(|i| {
+            let path = format!("postmortems/{}/index.html", archive.incidents[i].slug);
+            let html = render_postmortem(archive, theme, &ctx, i)?;
+            sink(&path, html.as_bytes()).map_err(|e| {
+                Diagnostic::error(&path, 0, format!("cannot write the page: {e}"))
+                    .with_hint("check that the disk has space and the folder is writable; the previous site was left in place")
+            })?;
+            Ok(path)
+        })
+        .collect();
+    let (paths, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(paths.into_iter().flatten().collect())
+    } else {
+        Err(errors.into_iter().filter_map(Result::err).collect())
     }
 }
 
