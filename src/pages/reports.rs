@@ -126,10 +126,23 @@ struct HistoryPage<'a> {
     #[serde(flatten)]
     base: Base<'a>,
     months: Vec<MonthView>,
+    /// Empty on the page of one year (`history/2023/`).
     calendar: Vec<CalendarMonth>,
+    /// The year of a year page.
+    year: Option<i16>,
+    /// Every year with incidents, newest first, each with its page.
+    years: Vec<HistoryYear>,
     shaded_by: &'static str,
     legend: [&'static str; 5],
     last: String,
+}
+
+#[derive(Serialize, Clone)]
+struct HistoryYear {
+    year: i16,
+    /// Relative to the site root (`history/2023/`).
+    url: String,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -277,7 +290,10 @@ pub(super) fn render(
     r.page("stats/index.html", "stats.html", &view);
 
     let (shaded_by, legend) = shade_text(config.history.shade_by);
-    let months = history::months(&archive.incidents, end)
+    // The history page covers the twelve months of its calendar; every year (including
+    // the current one, whole) also has a page of its own, so the page stays small however
+    // long the archive.
+    let mut months: Vec<MonthView> = history::months(&archive.incidents, end)
         .into_iter()
         .map(|m| MonthView {
             key: m.key,
@@ -285,6 +301,46 @@ pub(super) fn render(
             postmortems: m.members.iter().map(|&i| cards[i].clone()).collect(),
         })
         .collect();
+    let year_of = |m: &MonthView| m.key[..4].parse::<i16>().unwrap_or_default();
+    let mut years: Vec<HistoryYear> = Vec::new();
+    for m in &months {
+        let y = year_of(m);
+        match years.last_mut() {
+            Some(last) if last.year == y => last.count += m.postmortems.len(),
+            _ => years.push(HistoryYear {
+                year: y,
+                url: format!("history/{y}/"),
+                count: m.postmortems.len(),
+            }),
+        }
+    }
+    for y in &years {
+        let view = HistoryPage {
+            base: ctx.base(
+                "history",
+                &format!("History: {}", y.year),
+                &y.url,
+                &format!("Incident history of {} by month", y.year),
+            ),
+            months: months
+                .iter()
+                .filter(|m| year_of(m) == y.year)
+                .map(|m| MonthView {
+                    key: m.key.clone(),
+                    label: m.label.clone(),
+                    postmortems: m.postmortems.clone(),
+                })
+                .collect(),
+            calendar: Vec::new(),
+            year: Some(y.year),
+            years: years.clone(),
+            shaded_by: "",
+            legend: Default::default(),
+            last: end.strftime("%-d %B %Y").to_string(),
+        };
+        r.page(&format!("{}index.html", y.url), "history.html", &view);
+    }
+    months.truncate(12);
     let view = HistoryPage {
         base: ctx.base(
             "history",
@@ -294,6 +350,8 @@ pub(super) fn render(
         ),
         months,
         calendar: history::calendar(&archive.incidents, end, config.history.shade_by),
+        year: None,
+        years,
         shaded_by,
         legend,
         last: end.strftime("%-d %B %Y").to_string(),
