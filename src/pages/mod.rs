@@ -43,6 +43,9 @@ struct PostmortemPage<'a> {
     body: &'a str,
     prev: Option<Card>,
     next: Option<Card>,
+    /// Where the action-item ledger lists this postmortem's items (`actions/page/3/#a-db`),
+    /// relative to the site root; null without action items.
+    actions_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -330,6 +333,7 @@ pub fn render_postmortems(
     let n = archive.incidents.len();
     let fp = |i: Option<usize>| i.map_or(0, |i| archive.incidents[i].fingerprint);
     let old = std::mem::take(&mut cache.keys);
+    let ledger = ledger_pages(archive, config.paginate_by);
     // Postmortem pages, in parallel: they are most of the work.
     type Rendered = (String, u64, Option<String>);
     let pages: Vec<Result<Rendered, Diagnostic>> = archive
@@ -340,11 +344,12 @@ pub fn render_postmortems(
             let path = format!("postmortems/{}/index.html", inc.slug);
             // Newest first: "previous" is the older incident.
             let (prev, next) = ((i + 1 < n).then_some(i + 1), i.checked_sub(1));
-            let key = fingerprint(&[inc.fingerprint, fp(prev), fp(next)]);
+            let ledger = ledger[i];
+            let key = fingerprint(&[inc.fingerprint, fp(prev), fp(next), ledger as u64]);
             if inc.fingerprint != 0 && old.get(&path) == Some(&key) {
                 return Ok((path, key, None));
             }
-            render_postmortem(archive, theme, &ctx, i).map(|html| (path, key, Some(html)))
+            render_postmortem(archive, theme, &ctx, i, ledger).map(|html| (path, key, Some(html)))
         })
         .collect();
     let mut out = SiteOutput::default();
@@ -374,12 +379,32 @@ pub fn render_postmortems(
     }
 }
 
-/// The page of postmortem `i` of `archive`.
+/// For each postmortem, the page of the action-item ledger that lists its items (`0`: it
+/// has none), as `reports` paginates the ledger.
+fn ledger_pages(archive: &Archive, per_page: usize) -> Vec<usize> {
+    let mut rank = 0;
+    archive
+        .incidents
+        .iter()
+        .map(|inc| {
+            if inc.meta.action_items.is_empty() {
+                return 0;
+            }
+            rank += 1;
+            // `paginate_by = 0`: one page.
+            (rank - 1_usize).checked_div(per_page).unwrap_or(0) + 1
+        })
+        .collect()
+}
+
+/// The page of postmortem `i` of `archive`; `ledger_page` is the page of the action-item
+/// ledger that lists its items.
 fn render_postmortem(
     archive: &Archive,
     theme: &Theme,
     ctx: &Ctx<'_>,
     i: usize,
+    ledger_page: usize,
 ) -> Result<String, Diagnostic> {
     let inc = &archive.incidents[i];
     // Newest first: "previous" is the older incident.
@@ -396,6 +421,8 @@ fn render_postmortem(
         body: &inc.body_html,
         prev: prev.map(|p| views::card(p)),
         next: next.map(|j| views::card(&archive.incidents[j])),
+        actions_url: (ledger_page > 0)
+            .then(|| format!("{}#a-{}", page_url("actions/", ledger_page), inc.slug)),
     };
     theme.render("postmortem.html", &view)
 }
@@ -414,11 +441,12 @@ pub fn stream_postmortems(
         site: &site,
         base_url: config.base_url(),
     };
+    let ledger = ledger_pages(archive, config.paginate_by);
     let results: Vec<Result<String, Diagnostic>> = (0..archive.incidents.len())
         .into_par_iter()
         .map(|i| {
             let path = format!("postmortems/{}/index.html", archive.incidents[i].slug);
-            let html = render_postmortem(archive, theme, &ctx, i)?;
+            let html = render_postmortem(archive, theme, &ctx, i, ledger[i])?;
             sink(&path, html.as_bytes()).map_err(|e| {
                 Diagnostic::error(&path, 0, format!("cannot write the page: {e}"))
                     .with_hint("check that the disk has space and the folder is writable; the previous site was left in place")

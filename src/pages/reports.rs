@@ -145,7 +145,7 @@ struct HistoryYear {
     count: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct ActionGroup {
     pm: Card,
     items: Vec<ActionItem>,
@@ -158,7 +158,11 @@ struct ActionGroup {
 struct ActionsPage<'a> {
     #[serde(flatten)]
     base: Base<'a>,
+    /// This page's postmortems with their action items (`paginate_by` to a page).
     groups: Vec<ActionGroup>,
+    /// Postmortems with action items, on all pages.
+    postmortems: usize,
+    pager: Option<super::Pager>,
     open: usize,
     done: usize,
     as_of: String,
@@ -375,17 +379,31 @@ pub(super) fn render(
                 .map(|s| s.get_days()),
         })
         .collect();
-    let view = ActionsPage {
-        base: ctx.base(
-            "actions",
-            "Action items",
-            "actions/",
-            "Follow-up actions from every postmortem",
-        ),
-        groups,
-        open,
-        done,
-        as_of: end.strftime("%-d %B %Y").to_string(),
-    };
-    r.page("actions/index.html", "actions.html", &view);
+    let postmortems = groups.len();
+    let pages = super::paginate(&groups, config.paginate_by);
+    let total = pages.len();
+    for (k, page) in pages.into_iter().enumerate() {
+        let number = k + 1;
+        let url = super::page_url("actions/", number);
+        let title = if number == 1 {
+            "Action items".to_string()
+        } else {
+            format!("Action items (page {number} of {total})")
+        };
+        let view = ActionsPage {
+            base: ctx.base(
+                "actions",
+                &title,
+                &url,
+                "Follow-up actions from every postmortem",
+            ),
+            groups: page.to_vec(),
+            postmortems,
+            pager: super::pager("actions/", number, total),
+            open,
+            done,
+            as_of: end.strftime("%-d %B %Y").to_string(),
+        };
+        r.page(&format!("{url}index.html"), "actions.html", &view);
+    }
 }

@@ -483,6 +483,18 @@ fn titles_across_pages(public: &Path, first: &str) -> (Vec<String>, usize) {
     (titles, pages)
 }
 
+/// Postmortems with action items, from `incidents.json`.
+fn count_groups(public: &Path) -> usize {
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(public.join("incidents.json")).unwrap()).unwrap();
+    json["postmortems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["action_items"].as_array().is_some_and(|a| !a.is_empty()))
+        .count()
+}
+
 #[test]
 fn long_lists_are_split_into_linked_pages_that_list_everything_once() {
     let (_t, root) = site("basic");
@@ -553,6 +565,7 @@ fn long_lists_are_split_into_linked_pages_that_list_everything_once() {
         paged_terms > 0,
         "no term of the fixture has two postmortems"
     );
+
     assert_links_resolve(&public);
 
     // `paginate_by = 0`: everything on one page, no `page/` folders.
@@ -568,4 +581,38 @@ fn long_lists_are_split_into_linked_pages_that_list_everything_once() {
     );
     assert!(!public.join("page").exists());
     assert!(texts(&page(&public, "index.html"), "nav.pages").is_empty());
+}
+
+#[test]
+fn the_action_ledger_is_split_into_pages_that_list_each_postmortem_once() {
+    let (_t, root) = site("stats");
+    let toml = root.join("site.toml");
+    let cfg = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("paginate_by = 2\n{cfg}")).unwrap();
+    let public = build_ok(&root, &[]);
+    // The action-item ledger: two postmortems' items a page, each postmortem once, and the
+    // totals on every page count all of them.
+    let with_items = count_groups(&public);
+    let mut groups = Vec::new();
+    let mut rel = "actions/index.html".to_string();
+    let mut pages = 0;
+    loop {
+        pages += 1;
+        let doc = page(&public, &rel);
+        groups.extend(texts(&doc, ".action-group h2"));
+        let lede = texts(&doc, ".lede").join(" ");
+        assert!(
+            lede.contains(&format!("across {with_items} postmortem")),
+            "{rel}: {lede}"
+        );
+        let Some(next) = attrs(&doc, "nav.pages a[rel=next]", "href").pop() else {
+            break;
+        };
+        let dir = Path::new(&rel).parent().unwrap().join(next);
+        rel = format!("{}/index.html", normalise(&dir));
+    }
+    assert!(pages > 2, "{pages} pages: {groups:?}");
+    assert_eq!(groups.len(), with_items);
+    assert_eq!(groups.iter().collect::<BTreeSet<_>>().len(), groups.len());
+    assert_links_resolve(&public);
 }
