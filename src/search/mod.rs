@@ -8,21 +8,23 @@
 //!
 //! Documents are numbered by `Archive` order reversed: id 0 is the oldest postmortem
 //! (undated ones first), the newest has the highest id. So "newest first" is descending ids
-//! and needs no data, and a new postmortem takes the next id without renumbering the others
-//! (its neighbours' files keep their names).
+//! and needs no data, and a new incident takes the next id without renumbering the others:
+//! the fragments of the older ones keep their file names (an undated or backdated
+//! postmortem does renumber the ones after it).
 //!
 //! | file | content |
 //! | --- | --- |
 //! | `manifest.json` | fixed name, the only file to revalidate: `{"version": 1, "docs": N, "stem": "en" or null, "chunks": [[first term, file], …], "doc_group": 128, "groups": [hash, …], "facets": [[name, file], …], "durations": file}` |
 //! | `engine.js` | the browser client (fixed name) |
 //! | `t/<hash>.bin` | a dictionary chunk: a run of terms in byte order (= code point order) with their postings |
-//! | `doc/<hash>/<id>.bin` | one document's fragment: JSON `{url, title, date, date_human, duration, severity, severity_class, tags, services, text}`; documents `g·128 … g·128+127` share the folder named by the hash of their fragments |
+//! | `doc/<hash>/<id>.bin` | one document's fragment: JSON `{url, title, date, date_human, duration, severity, severity_class, tags, services, text}` (text cut at 24 KB); documents `g·128 … g·128+127` share the folder named by the hash of their fragments |
 //! | `f/<hash>.bin` | one facet: its values with the ids of their documents |
 //! | `d/<hash>.bin` | every document's duration, for sorting by it |
 //!
-//! Every `.bin` file is gzip (level 6; no name, no time in the header); the browser
-//! inflates it with `DecompressionStream`, so a host that does not compress serves the same
-//! bytes. A hash is 40 bits of FNV-1a over the uncompressed bytes, in hex. Inside (after
+//! Every `.bin` file is gzip (level 6, fragments level 1: see `write::FRAGMENT_LEVEL`; no
+//! name and no time in the header); the browser inflates it with `DecompressionStream`, so
+//! a host that does not compress serves the same bytes. A hash is 40 bits of FNV-1a over
+//! the uncompressed bytes (a group's: over its fragments' hashes), in hex. Inside (after
 //! gunzip), numbers are unsigned LEB128 varints, strings a varint byte length and UTF-8:
 //!
 //! - chunk: `n`, then `n` × (`term`, `df`, `len`), then each term's postings block of `len`
@@ -40,10 +42,14 @@
 //! term they begin, and in English (`language = "en…"`) every term their stem begins
 //! (`deploying` → `deploy…`). A document's score for a word is the best of its terms'
 //! `idf · weight · m`, `m` = 1 for the word itself, 0.8 for the stem, 0.5 for a longer term;
-//! its score is the sum over the words, and it must match every word. `"quoted words"` must
-//! be those terms exactly and in that order: the index finds the documents with all of them,
-//! and the phrase is checked in each document's text as it is shown. Facets: any of the
-//! values checked in one facet, and every facet.
+//! its score is the sum over the words, and it must match every word; ties go newest first.
+//! A prefix whose terms fill more than `MAX_PREFIX_CHUNKS` chunks expands only into the
+//! first ones and the word's own. `"quoted words"` must be those terms exactly and in that
+//! order: the index finds the documents with all of them, and the phrase is checked in each
+//! document's fragment text as it is shown. Facets: any of the values checked in one facet,
+//! and every facet; a value's count is within the documents matching the words and every
+//! other facet (what checking it would give). Sorting by date or duration puts unknown
+//! values last in "newest" and "longest", first in "oldest" and "shortest".
 
 use std::collections::BTreeMap;
 
@@ -106,9 +112,10 @@ pub struct SearchRecord {
 /// The search record of one postmortem.
 pub fn record(inc: &Incident) -> SearchRecord {
     let m = &inc.meta;
-    let card = crate::views::card(inc);
     let tags: Vec<String> = m.tags.iter().map(|f| f.value.clone()).collect();
     let services: Vec<String> = m.services.iter().map(|f| f.value.clone()).collect();
+    let severity = m.severity.as_ref().map(|s| s.value.clone());
+    let date = m.date.as_ref().map(|d| d.value);
 
     // Front-matter summary and impact are not in the body; prose ones already are.
     let mut content = String::new();
@@ -120,20 +127,37 @@ pub fn record(inc: &Incident) -> SearchRecord {
     }
     content.push_str(&inc.plain_text);
 
+    // What the result shows, as the archive's cards show it.
     let mut meta = BTreeMap::new();
-    meta.insert("title".to_string(), card.title.clone());
+    meta.insert("title".to_string(), m.title().to_string());
     let mut put = |k: &str, v: Option<String>| {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
             meta.insert(k.to_string(), v);
         }
     };
-    put("date", card.date.clone());
-    put("date_human", card.date_human.clone());
-    put("duration", card.duration_human.clone());
-    put("severity", card.severity.clone());
-    put("severity_class", Some(card.severity_class.clone()));
+    put("date", date.map(|d| d.to_string()));
+    put("date_human", date.as_ref().map(crate::views::human_date));
+    put("duration", m.duration.as_ref().map(|d| d.value.human()));
+    put("severity", severity.clone());
+    put(
+        "severity_class",
+        Some(crate::views::severity_class(severity.as_deref())),
+    );
     put("tags", Some(tags.join(", ")));
     put("services", Some(services.join(", ")));
+
+    let mut keywords = [
+        &meta.get("tags"),
+        &meta.get("services"),
+        &meta.get("severity"),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| s.to_string())
+    .collect::<Vec<_>>();
+    if let Some(d) = date {
+        keywords.push(d.strftime("%-d %B %Y").to_string());
+    }
 
     let mut filters = BTreeMap::new();
     let mut filter = |k: &str, v: Vec<String>| {
@@ -143,24 +167,19 @@ pub fn record(inc: &Incident) -> SearchRecord {
     };
     filter("tag", tags);
     filter("service", services);
-    filter("severity", card.severity.iter().cloned().collect());
-    filter("year", card.year.iter().map(i16::to_string).collect());
+    filter("severity", severity.into_iter().collect());
+    filter(
+        "year",
+        date.map(|d| d.year().to_string()).into_iter().collect(),
+    );
 
-    let mut keywords = vec![meta.get("tags"), meta.get("services"), meta.get("severity")]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect::<Vec<_>>();
-    if let Some(d) = &m.date {
-        keywords.push(d.value.strftime("%-d %B %Y").to_string());
-    }
     SearchRecord {
-        url: card.url,
+        url: format!("postmortems/{}/", inc.slug),
         content,
         meta,
         keywords: keywords.join("\n"),
         filters,
-        duration: card.duration_minutes,
+        duration: m.duration.as_ref().map(|d| d.value.get()),
     }
 }
 
