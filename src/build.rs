@@ -821,9 +821,9 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
         )
         .with_hint("check that the disk has space and the folder is writable; the previous site was left in place")])
     };
-    // The search index takes longest, mostly on one thread: the pages are rendered and
-    // written into the temporary output folder meanwhile. Nothing replaces the current
-    // output before everything succeeded.
+    // The search index is built beside the pages, which are rendered and written into the
+    // temporary output folder meanwhile. Nothing replaces the current output before
+    // everything succeeded.
     let files_written = std::thread::scope(|scope| -> Result<usize, Failure> {
         let search = scope.spawn(|| crate::search::index(&archive, &config.language));
         // Postmortem pages go to disk as they are rendered; the lists, reports and feeds

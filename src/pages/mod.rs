@@ -76,7 +76,7 @@ struct SearchPage<'a> {
     count: usize,
     /// Facets with every value and its count (`[{name, label, values: [{value, count}]}]`).
     facets: Vec<crate::search::Facet>,
-    /// Folder of the search index, relative to the site root (`pagefind/`).
+    /// Folder of the search index, relative to the site root (`search-index/`).
     bundle: &'static str,
 }
 
@@ -229,8 +229,7 @@ pub fn render_site(
     theme: &Theme,
     config: &Config,
 ) -> Result<SiteOutput, Vec<Diagnostic>> {
-    // The search index is built mostly on one thread (Pagefind adds records one at a time):
-    // it runs beside the page rendering instead of after it.
+    // The search index is built beside the page rendering (both use the rayon pool).
     std::thread::scope(|scope| {
         let search = scope.spawn(|| crate::search::index(archive, &config.language));
         let (pages, derived) = rayon::join(
