@@ -30,15 +30,7 @@ pub fn fill(
     meta: &mut IncidentMeta,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut entries = timeline::find(lines);
-    if meta.timeline.is_empty() {
-        meta.timeline = entries
-            .iter_mut()
-            .filter(|e| e.counted)
-            .map(Entry::take_public)
-            .collect();
-    }
-    let entries = entries;
+    let entries = timeline::find(lines);
     let tl_lines: Vec<u32> = entries.iter().map(|e| e.line).collect();
     // Times on timeline lines are events, never the statement: read there only if needed.
     let all_moments = window::all_moments(lines, &tl_lines);
@@ -541,6 +533,15 @@ pub fn fill(
         }
     }
 
+    // The timeline itself, last: the rules above read the entries' texts.
+    if meta.timeline.is_empty() {
+        meta.timeline = entries
+            .into_iter()
+            .filter(|e| e.counted)
+            .map(Entry::into_public)
+            .collect();
+    }
+
     // Impact.
     let imp = impact::find(lines);
     if meta.impact_percent.is_none() {
@@ -618,7 +619,6 @@ fn span_minutes(s: &Point, e: &Point) -> Option<i64> {
 }
 
 fn is_detection(text: &str) -> bool {
-    let l = text.to_ascii_lowercase();
     [
         "detect",
         "alert",
@@ -628,7 +628,7 @@ fn is_detection(text: &str) -> bool {
         "monitoring",
     ]
     .iter()
-    .any(|w| l.contains(w))
+    .any(|w| when::contains_ci(text, w))
 }
 
 fn says_today(lines: &[Line]) -> bool {
