@@ -618,17 +618,23 @@ fn span_minutes(s: &Point, e: &Point) -> Option<i64> {
     Some(if b >= a { b - a } else { b + 1440 - a })
 }
 
+/// True when `text` says `detect`, `alert`, `noticed`, `paged`, `reported` or `monitoring`
+/// (any case): one pass, each word checked where its first letter is.
 fn is_detection(text: &str) -> bool {
-    [
-        "detect",
-        "alert",
-        "noticed",
-        "paged",
-        "reported",
-        "monitoring",
-    ]
-    .iter()
-    .any(|w| when::contains_ci(text, w))
+    let b = text.as_bytes();
+    let at = |i: usize, w: &[u8]| {
+        b.get(i..i + w.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(w))
+    };
+    (0..b.len()).any(|i| match b[i] | 0x20 {
+        b'd' => at(i, b"detect"),
+        b'a' => at(i, b"alert"),
+        b'n' => at(i, b"noticed"),
+        b'p' => at(i, b"paged"),
+        b'r' => at(i, b"reported"),
+        b'm' => at(i, b"monitoring"),
+        _ => false,
+    })
 }
 
 fn says_today(lines: &[Line]) -> bool {

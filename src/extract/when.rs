@@ -797,14 +797,22 @@ pub fn contains_ci(hay: &str, needle: &str) -> bool {
     })
 }
 
-/// How common a letter is in English text (0 rarest, 25 commonest); other bytes rank as
-/// common letters.
-fn letter_rank(c: u8) -> usize {
-    const BY_FREQUENCY: &[u8] = b"zqxjkvbpygfwmucldrhsnioate";
-    BY_FREQUENCY
-        .iter()
-        .position(|x| *x == c.to_ascii_lowercase())
-        .unwrap_or(BY_FREQUENCY.len())
+/// How common a byte is in English text: letters rank 0 (rarest) to 25 (commonest), other
+/// bytes 26.
+fn letter_rank(c: u8) -> u8 {
+    static RANK: [u8; 256] = {
+        const BY_FREQUENCY: &[u8; 26] = b"zqxjkvbpygfwmucldrhsnioate";
+        let mut t = [26u8; 256];
+        let mut r = 0;
+        while r < 26 {
+            let c = BY_FREQUENCY[r];
+            t[c as usize] = r as u8;
+            t[c.to_ascii_uppercase() as usize] = r as u8;
+            r += 1;
+        }
+        t
+    };
+    RANK[c as usize]
 }
 
 /// A zone starting at `pos` (after spaces, `(` and `[`), as written.
