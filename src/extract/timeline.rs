@@ -96,7 +96,13 @@ fn strip_emphasis(s: &str) -> &str {
 
 /// All timeline entries of the document, in order.
 pub fn find(lines: &[Line]) -> Vec<Entry> {
-    let mut out = Vec::new();
+    // About one entry per line that may hold a time (or a `[Start Time]` placeholder).
+    let mut out = Vec::with_capacity(
+        lines
+            .iter()
+            .filter(|l| l.hints.any(Hints::TIME | Hints::BRACKET | Hints::NOON))
+            .count(),
+    );
     // A heading on the first line is the title, even when it starts with a time.
     let title_line = lines
         .iter()
@@ -210,9 +216,9 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
         s = r[..first_end].trim_start();
         let mut e = entry(s, no, hints)?;
         if e.text.is_empty() {
-            let cells = r.get(first_end + 1..).unwrap_or("").split('|');
-            let mut rest = String::new();
-            for cell in cells.map(str::trim).filter(|c| !c.is_empty()) {
+            let cells = r.get(first_end + 1..).unwrap_or("");
+            let mut rest = String::with_capacity(cells.len() + 8);
+            for cell in cells.split('|').map(str::trim).filter(|c| !c.is_empty()) {
                 if !rest.is_empty() {
                     rest.push_str(" — ");
                 }
