@@ -76,9 +76,12 @@ pub fn find(lines: &[Line]) -> Impact {
         let text = line.text;
         let sentence_at = |pos: usize| sentence_around(text, pos, &lines[idx + 1..]);
         if out.percent.is_none() && line.hints.has(Hints::PERCENT) {
-            let mut at = share_search_start(text);
-            while let Some(m) = PERCENT_RE.find_at(text, at) {
-                at = m.end().max(m.start() + 1);
+            let mut at = share_search_start(text, 0);
+            while let Some(m) = (at < text.len())
+                .then(|| PERCENT_RE.find_at(text, at))
+                .flatten()
+            {
+                at = share_search_start(text, m.end().max(m.start() + 1));
                 let number_text = share_number(m.as_str());
                 // Part of a bigger number or a decimal (`1.100%`).
                 if text[..m.start()].ends_with(|c: char| c.is_ascii_digit() || c == '.') {
@@ -193,13 +196,16 @@ fn share_number(m: &str) -> &str {
     ws(&rest[..n])
 }
 
-/// Where a search for [`PERCENT_RE`] can start in `text`: every match ends with `%` or
-/// `cent` and is made of digits, letters, `.`, `-` and white space before it, so no match
-/// starts before the run of those that leads to the first `%` or `cent`.
-fn share_search_start(text: &str) -> usize {
+/// Where a search for [`PERCENT_RE`] from `from` can start in `text` (its length when no
+/// match can be found): every match ends with `%` or `cent` and is made of digits, letters,
+/// `.`, `-` and white space before it, so no match starts before the run of those that
+/// leads to the first `%` or `cent` from `from`, nor before `from`.
+fn share_search_start(text: &str, from: usize) -> usize {
     let b = text.as_bytes();
-    let percent = memchr::memchr(b'%', b).unwrap_or(b.len());
-    let cent = memchr::memchr2_iter(b'c', b'C', &b[..percent])
+    let from = from.min(b.len());
+    let percent = memchr::memchr(b'%', &b[from..]).map_or(b.len(), |i| from + i);
+    let cent = memchr::memchr2_iter(b'c', b'C', &b[from..percent])
+        .map(|i| from + i)
         .find(|&i| {
             b.get(i..i + 4)
                 .is_some_and(|w| w.eq_ignore_ascii_case(b"cent"))
@@ -209,7 +215,7 @@ fn share_search_start(text: &str) -> usize {
         return cent;
     }
     let mut start = cent;
-    while start > 0 {
+    while start > from {
         let c = b[start - 1];
         if c.is_ascii_alphanumeric()
             || matches!(c, b'.' | b'-' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
@@ -362,10 +368,18 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn no_share_starts_before_the_search_does(
-            text in "([a-zA-Z0-9 .,:|%-]|percent|PER CENT|ten|one hundred){0,30}"
+            text in "([a-zA-Z0-9 .,:|%-]|percent|PER CENT|ten|one hundred){0,30}",
+            cut in 0usize..40,
         ) {
-            let from = share_search_start(&text);
+            let from = share_search_start(&text, 0);
             proptest::prop_assert!(PERCENT_RE.find_iter(&text).all(|m| m.start() >= from));
+            // From any place (on a character boundary): the first match from there is
+            // found from the start the search gives.
+            let cut = (0..=cut.min(text.len())).rev().find(|&c| text.is_char_boundary(c)).unwrap_or(0);
+            let start = share_search_start(&text, cut);
+            let want = PERCENT_RE.find_at(&text, cut).map(|m| m.range());
+            let got = (start < text.len()).then(|| PERCENT_RE.find_at(&text, start)).flatten().map(|m| m.range());
+            proptest::prop_assert_eq!(got, want);
         }
     }
 
@@ -386,9 +400,11 @@ mod tests {
 
     #[test]
     fn the_search_for_shares_starts_at_the_first_number_before_a_sign() {
-        assert_eq!(share_search_start("x: ten percent of users; 5%"), 2);
-        assert_eq!(share_search_start("| 08:00 | error rate at 3% |"), 9);
-        assert_eq!(share_search_start("no share here"), 13);
+        assert_eq!(share_search_start("x: ten percent of users; 5%", 0), 2);
+        assert_eq!(share_search_start("x: ten percent of users; 5%", 14), 24);
+        assert_eq!(share_search_start("| 08:00 | error rate at 3% |", 0), 9);
+        assert_eq!(share_search_start("| 08:00 | error rate at 3% |", 26), 28);
+        assert_eq!(share_search_start("no share here", 0), 13);
     }
 
     #[test]

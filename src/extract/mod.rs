@@ -312,7 +312,12 @@ pub fn window(meta: &IncidentMeta, site_zone: &Zone) -> Window {
 /// `s` without `*` and backticks, its runs of white space made one space, trimmed: how
 /// timeline texts and action items are shown.
 pub(crate) fn squeeze(s: &str) -> String {
-    // Most texts have no marks and single spaces: copied as they are. (Folds without early
+    squeeze_cow(s).into_owned()
+}
+
+/// [`squeeze`], borrowing `s` when it is already squeezed.
+pub(crate) fn squeeze_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    // Most texts have no marks and single spaces: kept as they are. (Folds without early
     // exits, which the compiler vectorises.)
     let b = s.as_bytes();
     let marks = b.iter().fold(false, |any, &c| {
@@ -325,7 +330,7 @@ pub(crate) fn squeeze(s: &str) -> String {
     let ascii = b.iter().fold(0u8, |all, &c| all | c) < 0x80;
     let plain = !marks && !doubled && !s.starts_with(' ') && !s.ends_with(' ') && !s.is_empty();
     if plain && (ascii || !s.chars().any(char::is_whitespace)) {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut space = false;
@@ -342,7 +347,7 @@ pub(crate) fn squeeze(s: &str) -> String {
             }
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Compiles one of the extractors' regexes. ASCII mode first (`\s`, `\d`, `\w` and case

@@ -30,15 +30,7 @@ pub fn fill(
     meta: &mut IncidentMeta,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut entries = timeline::find(lines);
-    if meta.timeline.is_empty() {
-        meta.timeline = entries
-            .iter_mut()
-            .filter(|e| e.counted)
-            .map(Entry::take_public)
-            .collect();
-    }
-    let entries = entries;
+    let entries = timeline::find(lines);
     let tl_lines: Vec<u32> = entries.iter().map(|e| e.line).collect();
     // Times on timeline lines are events, never the statement: read there only if needed.
     let all_moments = window::all_moments(lines, &tl_lines);
@@ -541,6 +533,15 @@ pub fn fill(
         }
     }
 
+    // The timeline itself, last: the rules above read the entries' texts.
+    if meta.timeline.is_empty() {
+        meta.timeline = entries
+            .into_iter()
+            .filter(|e| e.counted)
+            .map(Entry::into_public)
+            .collect();
+    }
+
     // Impact.
     let imp = impact::find(lines);
     if meta.impact_percent.is_none() {
@@ -617,18 +618,23 @@ fn span_minutes(s: &Point, e: &Point) -> Option<i64> {
     Some(if b >= a { b - a } else { b + 1440 - a })
 }
 
+/// True when `text` says `detect`, `alert`, `noticed`, `paged`, `reported` or `monitoring`
+/// (any case): one pass, each word checked where its first letter is.
 fn is_detection(text: &str) -> bool {
-    let l = text.to_ascii_lowercase();
-    [
-        "detect",
-        "alert",
-        "noticed",
-        "paged",
-        "reported",
-        "monitoring",
-    ]
-    .iter()
-    .any(|w| l.contains(w))
+    let b = text.as_bytes();
+    let at = |i: usize, w: &[u8]| {
+        b.get(i..i + w.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(w))
+    };
+    (0..b.len()).any(|i| match b[i] | 0x20 {
+        b'd' => at(i, b"detect"),
+        b'a' => at(i, b"alert"),
+        b'n' => at(i, b"noticed"),
+        b'p' => at(i, b"paged"),
+        b'r' => at(i, b"reported"),
+        b'm' => at(i, b"monitoring"),
+        _ => false,
+    })
 }
 
 fn says_today(lines: &[Line]) -> bool {

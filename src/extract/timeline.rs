@@ -55,11 +55,11 @@ impl Entry {
         }
     }
 
-    /// [`Entry::public`], moving the label out (nothing reads it afterwards).
-    pub fn take_public(&mut self) -> TimelineEntry {
+    /// [`Entry::public`], without copying.
+    pub fn into_public(self) -> TimelineEntry {
         TimelineEntry {
-            time: std::mem::take(&mut self.label),
-            text: self.text.clone(),
+            time: self.label,
+            text: self.text,
             line: self.line,
         }
     }
@@ -96,11 +96,11 @@ fn strip_emphasis(s: &str) -> &str {
 
 /// All timeline entries of the document, in order.
 pub fn find(lines: &[Line]) -> Vec<Entry> {
-    // About one entry per line that may hold one.
+    // About one entry per line that may hold a time (or a `[Start Time]` placeholder).
     let mut out = Vec::with_capacity(
         lines
             .iter()
-            .filter(|l| l.hints.any(Hints::DIGIT | Hints::BRACKET | Hints::NOON))
+            .filter(|l| l.hints.any(Hints::TIME | Hints::BRACKET | Hints::NOON))
             .count(),
     );
     // A heading on the first line is the title, even when it starts with a time.
@@ -216,15 +216,15 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
         s = r[..first_end].trim_start();
         let mut e = entry(s, no, hints)?;
         if e.text.is_empty() {
-            let cells = r.get(first_end + 1..).unwrap_or("").split('|');
-            let mut rest = String::new();
-            for cell in cells.map(str::trim).filter(|c| !c.is_empty()) {
+            let cells = r.get(first_end + 1..).unwrap_or("");
+            let mut rest = String::with_capacity(cells.len() + 8);
+            for cell in cells.split('|').map(str::trim).filter(|c| !c.is_empty()) {
                 if !rest.is_empty() {
                     rest.push_str(" — ");
                 }
                 rest.push_str(cell);
             }
-            e.text = tidy(&rest);
+            e.text = tidy_owned(rest);
         }
         return Some(e);
     }
@@ -419,7 +419,7 @@ fn list_mark_len(s: &str) -> Option<usize> {
         let n = rest.len() - rest.trim_start_matches([' ', '\t']).len();
         (n > 0).then_some(i + n)
     };
-    if "-*+•‣▪◦–—".contains(c) {
+    if matches!(c, '-' | '*' | '+' | '•' | '‣' | '▪' | '◦' | '–' | '—') {
         return after(c.len_utf8());
     }
     let b = s.as_bytes();
@@ -449,6 +449,20 @@ fn relative_minutes(n: Option<&str>, unit: Option<&str>) -> Option<i64> {
 }
 
 fn tidy(rest: &str) -> String {
+    super::squeeze(tidy_ends(rest))
+}
+
+/// [`tidy`] of a text already owned, kept when it is tidy.
+fn tidy_owned(rest: String) -> String {
+    let t = tidy_ends(&rest);
+    match super::squeeze_cow(t) {
+        std::borrow::Cow::Borrowed(b) if b.len() == rest.len() => rest,
+        c => c.into_owned(),
+    }
+}
+
+/// `rest` without the marks and white space [`tidy`] drops at its ends.
+fn tidy_ends(rest: &str) -> &str {
     // What `trim_start_matches` with these marks does, a byte at a time.
     let mut t = rest;
     loop {
@@ -462,8 +476,7 @@ fn tidy(rest: &str) -> String {
             },
         }
     }
-    let t = t.trim_end().trim_end_matches('|');
-    super::squeeze(t)
+    t.trim_end().trim_end_matches('|')
 }
 
 #[cfg(test)]

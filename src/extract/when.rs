@@ -781,14 +781,38 @@ pub fn mentions_noon(s: &str) -> bool {
 /// ASCII case-insensitive substring test, without allocating.
 pub fn contains_ci(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    let Some(&first) = n.first() else {
+    if n.is_empty() {
         return true;
-    };
-    // Only where the first letter is, in either case.
-    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), h).any(|i| {
-        h.get(i..i + n.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    }
+    // Only where the needle's rarest letter is (in English text), in either case.
+    let (k, &rare) = n
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, c)| letter_rank(**c))
+        .expect("a needle that is not empty");
+    memchr::memchr2_iter(rare.to_ascii_lowercase(), rare.to_ascii_uppercase(), h).any(|i| {
+        i >= k
+            && h.get(i - k..i - k + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(n))
     })
+}
+
+/// How common a byte is in English text: letters rank 0 (rarest) to 25 (commonest), other
+/// bytes 26.
+fn letter_rank(c: u8) -> u8 {
+    static RANK: [u8; 256] = {
+        const BY_FREQUENCY: &[u8; 26] = b"zqxjkvbpygfwmucldrhsnioate";
+        let mut t = [26u8; 256];
+        let mut r = 0;
+        while r < 26 {
+            let c = BY_FREQUENCY[r];
+            t[c as usize] = r as u8;
+            t[c.to_ascii_uppercase() as usize] = r as u8;
+            r += 1;
+        }
+        t
+    };
+    RANK[c as usize]
 }
 
 /// A zone starting at `pos` (after spaces, `(` and `[`), as written.

@@ -503,9 +503,13 @@ fn may_name_zone(text: &str) -> bool {
     });
     // …else the words in small letters (in any other case they have a capital).
     let at = |i: usize, w: &[u8]| b.get(i..i + w.len()).is_some_and(|x| x == w);
+    // (Found by their rarer letters: the `c` of `utc`, the `g` of `gmt`, the `m` of `time`.)
     marked
-        || memchr::memchr3_iter(b'u', b'g', b't', b)
-            .any(|i| at(i, b"utc") || at(i, b"gmt") || at(i, b"time"))
+        || memchr::memchr3_iter(b'c', b'g', b'm', b).any(|i| match b[i] {
+            b'c' => i >= 2 && at(i - 2, b"utc"),
+            b'g' => at(i, b"gmt"),
+            _ => i >= 2 && at(i - 2, b"time"),
+        })
 }
 
 /// The moments of every line the window statement can be on, computed once per document,
