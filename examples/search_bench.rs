@@ -4,6 +4,7 @@
 //! as part of the pipeline), then the index is built again on its own and timed (best of
 //! `RUNS`, default 3). `GZIP_LEVELS=1` and `TOKENIZE=1` add experiments.
 
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
 fn main() {
@@ -30,6 +31,9 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
+    // Peak heap of the index builds alone, above what the loaded site holds.
+    let live_before = counting::LIVE.load(Relaxed);
+    counting::PEAK.store(live_before, Relaxed);
     let mut index_time = std::time::Duration::MAX;
     let mut index_cpu = f64::MAX;
     let mut files = Vec::new();
@@ -158,6 +162,11 @@ fn main() {
         "search index alone (best of {runs}): {index_time:.2?} wall, {index_cpu:.2} s of processor time ({} threads)",
         rayon::current_num_threads()
     );
+    println!(
+        "heap: {:.0} MB held by the loaded site, at most {:.0} MB more while indexing",
+        live_before as f64 / 1e6,
+        (counting::PEAK.load(Relaxed) - live_before) as f64 / 1e6
+    );
     for (label, pred) in [
         (
             "all search files",
@@ -187,8 +196,9 @@ fn main() {
             chunks[chunks.len() - 1] as f64 / 1024.0
         );
     }
-    // Fragments one per file, or in groups: what a first page of ten results would cost when
-    // its results are scattered (relevance order), each from a different group.
+    // Fragments one per file, or in groups (gzip level 1, as the fragments): what a first
+    // page of ten results would cost when its results are scattered (relevance order), each
+    // from a different group.
     let fragments: Vec<Vec<u8>> = files
         .iter()
         .filter(|(p, _)| p.contains("/doc/"))
@@ -249,7 +259,7 @@ fn main() {
                 .chunks(group)
                 .map(|g| {
                     let mut enc =
-                        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+                        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(1));
                     for f in g {
                         std::io::Write::write_all(&mut enc, f).unwrap();
                     }
@@ -279,3 +289,42 @@ fn cpu_seconds() -> f64 {
     #[allow(unreachable_code)]
     0.0
 }
+
+/// A global allocator that counts live heap bytes and their peak.
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+    pub static LIVE: AtomicUsize = AtomicUsize::new(0);
+    pub static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+    pub struct Counting;
+
+    // SAFETY: every call goes to the system allocator unchanged; only counters are added.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(live, Relaxed);
+            System.alloc(layout)
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            LIVE.fetch_sub(layout.size(), Relaxed);
+            System.dealloc(ptr, layout)
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            if new_size > layout.size() {
+                let live =
+                    LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
+                PEAK.fetch_max(live, Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Relaxed);
+            }
+            System.realloc(ptr, layout, new_size)
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: counting::Counting = counting::Counting;

@@ -246,6 +246,23 @@ function varints(bytes, pos) {
 
 const utf8 = new TextDecoder();
 
+/** A facet file: value → sorted document ids. */
+function decodeFacet(bytes) {
+  const values = new Map();
+  const pos = { at: 0 };
+  const count = varints(bytes, pos);
+  for (let k = 0; k < count; k++) {
+    const len = varints(bytes, pos);
+    const value = utf8.decode(bytes.subarray(pos.at, pos.at + len));
+    pos.at += len;
+    const ids = new Uint32Array(varints(bytes, pos));
+    let id = 0;
+    for (let j = 0; j < ids.length; j++) ids[j] = id += varints(bytes, pos);
+    values.set(value, ids);
+  }
+  return values;
+}
+
 /** Opens the index whose folder is `base` (an absolute URL ending in `/`). */
 export async function open(base) {
   const res = await fetch(new URL("manifest.json", base));
@@ -261,6 +278,18 @@ class Index {
     this.stem = manifest.stem === "en";
     this.firsts = manifest.chunks.map((c) => c[0]);
     this.files = new Map();
+    // Decoded chunks and facets, by index and name.
+    this.parsed = new Map();
+  }
+
+  /** `decode(bytes)` of a file, once. */
+  decoded(key, path, decode) {
+    if (!this.parsed.has(key)) {
+      const p = this.file(path).then(decode);
+      p.catch(() => this.parsed.delete(key));
+      this.parsed.set(key, p);
+    }
+    return this.parsed.get(key);
   }
 
   /** A file of the index, inflated; each is downloaded once. */
@@ -281,8 +310,11 @@ class Index {
     return this.files.get(path);
   }
 
-  async chunk(i) {
-    const bytes = await this.file(this.m.chunks[i][1]);
+  chunk(i) {
+    return this.decoded(`t${i}`, this.m.chunks[i][1], (bytes) => this.decodeChunk(bytes));
+  }
+
+  decodeChunk(bytes) {
     const pos = { at: 0 };
     const count = varints(bytes, pos);
     const entries = [];
@@ -345,30 +377,18 @@ class Index {
   /** A facet: value → sorted document ids. */
   async facet(name) {
     const entry = this.m.facets.find((f) => f[0] === name);
-    const values = new Map();
-    if (!entry) return values;
-    const bytes = await this.file(entry[1]);
-    const pos = { at: 0 };
-    const count = varints(bytes, pos);
-    for (let k = 0; k < count; k++) {
-      const len = varints(bytes, pos);
-      const value = utf8.decode(bytes.subarray(pos.at, pos.at + len));
-      pos.at += len;
-      const ids = new Uint32Array(varints(bytes, pos));
-      let id = 0;
-      for (let j = 0; j < ids.length; j++) ids[j] = id += varints(bytes, pos);
-      values.set(value, ids);
-    }
-    return values;
+    if (!entry) return new Map();
+    return this.decoded(`f${name}`, entry[1], decodeFacet);
   }
 
   /** Minutes per document (-1: unknown). */
-  async durations() {
-    const bytes = await this.file(this.m.durations);
-    const out = new Float64Array(this.n);
-    const pos = { at: 0 };
-    for (let d = 0; d < this.n; d++) out[d] = varints(bytes, pos) - 1;
-    return out;
+  durations() {
+    return this.decoded("d", this.m.durations, (bytes) => {
+      const out = new Float64Array(this.n);
+      const pos = { at: 0 };
+      for (let d = 0; d < this.n; d++) out[d] = varints(bytes, pos) - 1;
+      return out;
+    });
   }
 
   /** A document's fragment: `{id, url, title, date, date_human, duration, severity, severity_class, tags, services, text}`. */
@@ -425,6 +445,8 @@ class Index {
       for (const mask of masks.values()) ok &&= mask[d] === 1;
       if (ok) ids.push(d);
     }
+    if (!["date-desc", "date-asc", "duration-desc", "duration-asc"].includes(sort)) sort = "";
+    // Without words there is no relevance to rank by: newest first, like the archive.
     if (!query.words.length && !sort) sort = "date-desc";
     if (sort === "date-asc") ids.reverse();
     else if (sort.startsWith("duration-")) {
@@ -464,7 +486,9 @@ class Index {
 /**
  * The documents of a search, best first. `next(k)` fetches the next `k` to show; with a
  * phrase in the query, a document whose text lacks it is skipped (and counted in
- * `rejected`), so `ids.length - rejected` is exact only once `checked === ids.length`.
+ * `rejected`), so `ids.length - rejected` is exact only once `checked === ids.length`. One
+ * call checks at most `3k` documents for a phrase, so that a phrase found in few of the
+ * documents holding its words costs a bounded download; the next call goes on.
  */
 class Result {
   constructor(index, query, ids, matched, masks) {
@@ -489,8 +513,9 @@ class Result {
 
   async next(k) {
     const out = [];
-    while (out.length < k && !this.done) {
-      const batch = this.ids.slice(this.checked, this.checked + (k - out.length));
+    const limit = this.checked + (this.exact ? Infinity : 3 * k);
+    while (out.length < k && !this.done && this.checked < limit) {
+      const batch = this.ids.slice(this.checked, Math.min(limit, this.checked + (k - out.length)));
       this.checked += batch.length;
       const docs = await Promise.all(batch.map((id) => this.index.doc(id)));
       for (const d of docs) {

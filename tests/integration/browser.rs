@@ -608,7 +608,8 @@ async fn browser_engine_tokenizes_and_ranks_like_the_rust_side() {
           const results = [];
           for (const s of searches) {
             const r = await ix.search(s.q, { filters: s.filters || {}, sort: s.sort || "" });
-            const docs = await r.next(100000);
+            const docs = [];
+            while (!r.done) docs.push(...(await r.next(1000)));
             results.push(docs.map((d) => d.id));
           }
           return { tokens, stems, results };

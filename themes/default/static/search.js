@@ -75,14 +75,16 @@ function plural(n, word) {
 
 function describe(r, state) {
   const filterCount = Object.keys(state.filters).length;
-  const what = state.q ? ` for “${state.q}”` : "";
+  // A query with "quotes" is shown as typed, without quotes around it.
+  const what = !state.q ? "" : state.q.includes('"') ? ` for ${state.q}` : ` for “${state.q}”`;
   const narrowed = filterCount ? ` with ${plural(filterCount, "filter")}` : "";
-  const n = r.count;
   if (!r.exact) {
-    // A phrase is checked in each postmortem's text as it is shown.
+    // A phrase is checked in each postmortem's text as it is shown, a few dozen at a time.
+    const found = r.checked - r.rejected;
     const left = r.ids.length - r.checked;
-    return `${plural(n - left, "postmortem")} found so far${what}${narrowed}; ${left.toLocaleString()} more have all the words and are checked when you show more.`;
+    return `${plural(found, "postmortem")} found${what}${narrowed} among the first ${r.checked.toLocaleString()} with all its words; ${left.toLocaleString()} more to check.`;
   }
+  const n = r.count;
   return n ? `${plural(n, "postmortem")} found${what}${narrowed}.` : `No postmortem found${what}${narrowed}.`;
 }
 
@@ -140,7 +142,9 @@ async function showMore(id) {
   for (const d of docs) list.append(renderResult(d));
   const left = r.ids.length - r.checked;
   more.hidden = left <= 0;
-  more.textContent = `Show more results (${left.toLocaleString()} left)`;
+  more.textContent = r.exact
+    ? `Show more results (${left.toLocaleString()} left)`
+    : `Show more results (${left.toLocaleString()} more to check)`;
 }
 
 function el(tag, attrs = {}, ...children) {
