@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """inquest against Hugo on the same generated archive (issue 8's benchmark; not a test).
 
-    python3 bench/compare.py N [--runs 5] [--dir /tmp/inquest-bench-N] [--bin target/release/inquest]
+    python3 bench/compare.py N [--runs 5] [--no-warmup] [--dir /tmp/inquest-bench-N] [--bin target/release/inquest]
 
 Generates N postmortems with ../shared/bench/gen_corpus.py (deterministic), makes an
 inquest site of them and a copy of ../shared/bench/sites/hugo with the same files, then
@@ -46,6 +46,11 @@ def main():
     ap.add_argument("--dir")
     ap.add_argument("--bin", default=os.path.join(HERE, "..", "target", "release", "inquest"))
     ap.add_argument("--shared", default=SHARED, help="the shared bench folder")
+    ap.add_argument(
+        "--no-warmup",
+        action="store_true",
+        help="skip the warm-up builds (for 100,000, where one build takes minutes)",
+    )
     args = ap.parse_args()
     work = args.dir or f"/tmp/inquest-bench-{args.n}"
     site = os.path.join(work, "inquest")
@@ -56,7 +61,7 @@ def main():
     def count(d):
         return len([f for f in os.listdir(d) if f.endswith(".md")]) if os.path.isdir(d) else 0
 
-    if count(corpus) != args.n or count(hugo_corpus) != args.n:
+    if count(corpus) != args.n:
         shutil.rmtree(work, ignore_errors=True)
         subprocess.run(
             [sys.executable, os.path.join(args.shared, "gen_corpus.py"), str(args.n), site],
@@ -65,6 +70,10 @@ def main():
         )
         with open(os.path.join(site, "site.toml"), "w") as f:
             f.write('title = "Postmortems"\nbase_url = "https://postmortems.example.com/"\n')
+    if count(hugo_corpus) != args.n:
+        # The Hugo site is a copy of the shared one with the same corpus (it may have been
+        # deleted to save disk space: 100,000 postmortems take about 0.8 GB per copy).
+        shutil.rmtree(hugo, ignore_errors=True)
         shutil.copytree(os.path.join(args.shared, "sites", "hugo"), hugo)
         shutil.copytree(corpus, hugo_corpus, dirs_exist_ok=True)
     commands = {
@@ -73,7 +82,8 @@ def main():
     }
     results = {k: [] for k in commands}
     for name, (cmd, cwd) in commands.items():
-        timed(cmd, cwd)  # warm-up: caches, first output
+        if not args.no_warmup:
+            timed(cmd, cwd)  # warm-up: caches, first output
     for run in range(args.runs):
         for name, (cmd, cwd) in commands.items():
             wall, mib = timed(cmd, cwd)

@@ -32,7 +32,7 @@ struct IndexPage<'a> {
     pager: Option<Pager>,
     count: usize,
     durations: &'a crate::stats::DurationSummary,
-    strip: reports::Strip,
+    strip: &'a reports::Strip,
 }
 
 #[derive(Serialize)]
@@ -557,6 +557,7 @@ fn render_pages(
         let mut r = Renderer::new(theme);
         let pages = paginate(&home_cards, per_page);
         let total = pages.len();
+        let strip = reports::strip(archive, config, end);
         for (k, page) in pages.iter().enumerate() {
             let number = k + 1;
             let url = page_url("", number);
@@ -593,7 +594,7 @@ fn render_pages(
                     pager: pager("", number, total),
                     count: cards.len(),
                     durations: &archive.durations,
-                    strip: reports::strip(archive, config, end),
+                    strip: &strip,
                 },
             );
         }
