@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::output::{Payload, SiteOutput};
@@ -59,8 +60,10 @@ pub fn check(site: &SiteOutput) -> Vec<Broken> {
             Payload::Copy(_) => None,
         })
         .collect();
+    // Every page is read twice (ids, then links), in parallel: a site of 10,000 postmortems
+    // has about 0.6 GB of HTML.
     let ids: HashMap<&str, HashSet<String>> = pages
-        .iter()
+        .par_iter()
         .map(|(k, html)| {
             (
                 *k,
@@ -68,52 +71,59 @@ pub fn check(site: &SiteOutput) -> Vec<Broken> {
             )
         })
         .collect();
-    let mut broken = Vec::new();
-    let mut keys: Vec<&&str> = pages.keys().collect();
+    let mut keys: Vec<&&str> = pages.keys().filter(|p| **p != "404.html").collect();
     keys.sort();
-    for page in keys {
-        if *page == "404.html" {
+    keys.par_iter()
+        .flat_map_iter(|page| page_links(site, &ids, page, pages[**page]))
+        .collect()
+}
+
+/// The broken links of one page, in the order they appear.
+fn page_links(
+    site: &SiteOutput,
+    ids: &HashMap<&str, HashSet<String>>,
+    page: &str,
+    html: &str,
+) -> Vec<Broken> {
+    let mut broken = Vec::new();
+    for c in LINK.captures_iter(html) {
+        let link = unescape(&c[1]);
+        if link.contains("://")
+            || link.starts_with("mailto:")
+            || link.starts_with("data:")
+            || link.starts_with('/')
+        {
             continue;
         }
-        for c in LINK.captures_iter(pages[page]) {
-            let link = unescape(&c[1]);
-            if link.contains("://")
-                || link.starts_with("mailto:")
-                || link.starts_with("data:")
-                || link.starts_with('/')
-            {
-                continue;
-            }
-            let (path, frag) = link.split_once('#').unwrap_or((&link, ""));
-            let path = path.split('?').next().unwrap_or("");
-            let target = if path.is_empty() {
-                Some(page.to_string())
-            } else {
-                join(page, path)
-            };
-            let Some(target) = target else {
-                broken.push(Broken {
-                    page: page.to_string(),
-                    link: link.clone(),
-                    reason: "climbs out of the site".into(),
-                });
-                continue;
-            };
-            if !site.files.contains_key(&target) {
-                broken.push(Broken {
-                    page: page.to_string(),
-                    link: link.clone(),
-                    reason: format!("no file `{target}` in the site"),
-                });
-            } else if !frag.is_empty() {
-                if let Some(set) = ids.get(target.as_str()) {
-                    if !set.contains(frag) {
-                        broken.push(Broken {
-                            page: page.to_string(),
-                            link: link.clone(),
-                            reason: format!("no element with id `{frag}` in `{target}`"),
-                        });
-                    }
+        let (path, frag) = link.split_once('#').unwrap_or((&link, ""));
+        let path = path.split('?').next().unwrap_or("");
+        let target = if path.is_empty() {
+            Some(page.to_string())
+        } else {
+            join(page, path)
+        };
+        let Some(target) = target else {
+            broken.push(Broken {
+                page: page.to_string(),
+                link: link.clone(),
+                reason: "climbs out of the site".into(),
+            });
+            continue;
+        };
+        if !site.files.contains_key(&target) {
+            broken.push(Broken {
+                page: page.to_string(),
+                link: link.clone(),
+                reason: format!("no file `{target}` in the site"),
+            });
+        } else if !frag.is_empty() {
+            if let Some(set) = ids.get(target.as_str()) {
+                if !set.contains(frag) {
+                    broken.push(Broken {
+                        page: page.to_string(),
+                        link: link.clone(),
+                        reason: format!("no element with id `{frag}` in `{target}`"),
+                    });
                 }
             }
         }
