@@ -291,14 +291,14 @@ static SUMMARY_HEADING_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// first blank line or heading). At most 12 lines either way.
 fn summary_lines(lines: &[Line]) -> std::ops::Range<u32> {
     fn bare(t: &str) -> &str {
-        t.trim()
+        super::trim(t)
             .trim_start_matches('#')
             .trim_matches(['*', '_', ' '])
             .trim_end_matches(':')
             .trim_matches(['*', '_', ' '])
     }
     let is_heading = |t: &str| {
-        let t = t.trim();
+        let t = super::trim(t);
         t.starts_with('#')
             || (t.len() > 4 && t.starts_with("**") && t.ends_with("**"))
             || (t.ends_with(':') && t.split_whitespace().count() <= 5)
@@ -323,17 +323,19 @@ fn summary_lines(lines: &[Line]) -> std::ops::Range<u32> {
         return range(&mut prose().skip(i + 1).take_while(|l| !is_heading(l.text)));
     }
     // The opening paragraph: after a title heading, up to a blank line or a heading.
-    let mut rest = prose().skip_while(|l| l.text.trim().is_empty()).peekable();
+    let mut rest = prose()
+        .skip_while(|l| super::trim(l.text).is_empty())
+        .peekable();
     if rest
         .peek()
-        .is_some_and(|l| l.text.trim_start().starts_with('#'))
+        .is_some_and(|l| super::trim_start(l.text).starts_with('#'))
     {
         rest.next();
     }
     range(
         &mut rest
-            .skip_while(|l| l.text.trim().is_empty())
-            .take_while(|l| !l.text.trim().is_empty() && !is_heading(l.text)),
+            .skip_while(|l| super::trim(l.text).is_empty())
+            .take_while(|l| !super::trim(l.text).is_empty() && !is_heading(l.text)),
     )
 }
 

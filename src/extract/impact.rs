@@ -200,6 +200,7 @@ fn share_number(m: &str) -> &str {
 /// match can be found): every match ends with `%` or `cent` and is made of digits, letters,
 /// `.`, `-` and white space before it, so no match starts before the run of those that
 /// leads to the first `%` or `cent` from `from`, nor before `from`.
+#[inline(always)]
 fn share_search_start(text: &str, from: usize) -> usize {
     let b = text.as_bytes();
     let from = from.min(b.len());

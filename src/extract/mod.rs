@@ -144,7 +144,7 @@ pub fn lines(body: &str, body_line: u32) -> Vec<Line<'_>> {
     let mut out = Vec::with_capacity(starts.len());
     for (i, ((&s, &len), &hints)) in starts.iter().zip(&lens).zip(&hints).enumerate() {
         let text = &body[s..s + len];
-        let t = text.trim_start();
+        let t = trim_start(text);
         let marker = t
             .as_bytes()
             .first()
@@ -350,6 +350,35 @@ pub(crate) fn squeeze_cow(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `s.trim()`, at the cost of two byte checks when both ends are printable ASCII (most lines
+/// of a postmortem): only then can no white space be there to trim.
+pub(crate) fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [first, .., last] if printable(*first) && printable(*last) => s,
+        _ => s.trim(),
+    }
+}
+
+/// `s.trim_start()`, cheap when the first byte is printable ASCII.
+pub(crate) fn trim_start(s: &str) -> &str {
+    match s.as_bytes().first() {
+        Some(c) if printable(*c) => s,
+        _ => s.trim_start(),
+    }
+}
+
+/// An ASCII byte that is neither white space nor a control character.
+fn printable(c: u8) -> bool {
+    (0x21..0x7f).contains(&c)
+}
+
+/// `s` without the bytes of `set` (ASCII) at its start: what `trim_start_matches` with
+/// those characters does, a byte at a time.
+pub(crate) fn trim_start_bytes<'a>(s: &'a str, set: &[u8]) -> &'a str {
+    let n = s.bytes().take_while(|c| set.contains(c)).count();
+    &s[n..]
+}
+
 /// Compiles one of the extractors' regexes. ASCII mode first (`\s`, `\d`, `\w` and case
 /// folding over ASCII only): the big case-insensitive alternations (dates, amounts, zones)
 /// then stay on the lazy DFA, which is many times faster. Patterns that need Unicode (a
@@ -382,6 +411,33 @@ mod tests {
             taxonomies: &[],
         };
         extract(&doc(text, rel), &opts)
+    }
+
+    #[test]
+    fn cheap_trims_trim_as_the_standard_ones() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "a b",
+            "\ta\n",
+            "\u{a0}x\u{a0}",
+            "x\u{2003}",
+            "\u{85}",
+            "é",
+            "\u{1}a\u{1}",
+            "**x**",
+            "\u{b}a",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+            assert_eq!(trim_start(s), s.trim_start(), "{s:?}");
+            assert_eq!(
+                trim_start_bytes(s, b" *\t"),
+                s.trim_start_matches([' ', '*', '\t']),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]

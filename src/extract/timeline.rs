@@ -106,8 +106,8 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
     // A heading on the first line is the title, even when it starts with a time.
     let title_line = lines
         .iter()
-        .find(|l| !l.text.trim().is_empty())
-        .filter(|l| l.text.trim_start().starts_with('#'))
+        .find(|l| !super::trim(l.text).is_empty())
+        .filter(|l| super::trim_start(l.text).starts_with('#'))
         .map(|l| l.no);
     for (i, line) in lines
         .iter()
@@ -124,7 +124,7 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
                 }
                 out.push(e);
             }
-            let colons = || part.bytes().filter(|&b| b == b':').count();
+            let colons = || memchr::memchr_iter(b':', part.as_bytes()).count();
             // Items run together have times (`08:00 AM: …`), so the line has a time hint.
             if line.hints.has(Hints::TIME)
                 && (out.len() == before || out.last().is_some_and(|e: &Entry| e.text.len() > 80))
@@ -202,23 +202,23 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
     if !h.bytes().any(|b| b.is_ascii_digit() || b == b'[') && !noon() {
         return None;
     }
-    let mut s = raw.trim_start();
+    let mut s = super::trim_start(raw);
     while let Some(r) = s.strip_prefix('>') {
-        s = r.trim_start();
+        s = super::trim_start(r);
     }
     if let Some(r) = s.strip_prefix('|') {
-        if r.trim_start().starts_with([':', '-'])
+        if super::trim_start(r).starts_with([':', '-'])
             && r.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
         {
             return None;
         }
         let first_end = memchr::memchr(b'|', r.as_bytes()).unwrap_or(r.len());
-        s = r[..first_end].trim_start();
+        s = super::trim_start(&r[..first_end]);
         let mut e = entry(s, no, hints)?;
         if e.text.is_empty() {
             let cells = r.get(first_end + 1..).unwrap_or("");
             let mut rest = String::with_capacity(cells.len() + 8);
-            for cell in cells.split('|').map(str::trim).filter(|c| !c.is_empty()) {
+            for cell in cells.split('|').map(super::trim).filter(|c| !c.is_empty()) {
                 if !rest.is_empty() {
                     rest.push_str(" — ");
                 }
@@ -337,9 +337,7 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
     let mut first = tok;
     let mut until = None;
     // A range goes on with a dash, `to`, `until` or `till`.
-    let may_range = s[end..]
-        .trim_start()
-        .starts_with(['-', '–', '—', 't', 'T', 'u', 'U']);
+    let may_range = super::trim_start(&s[end..]).starts_with(['-', '–', '—', 't', 'T', 'u', 'U']);
     if let Some(m) = may_range.then(|| RANGE_SEP_RE.find(&s[end..])).flatten() {
         let after = end + m.end();
         if let Some(t2) = when::time_at_start(&s[after..]) {
@@ -354,7 +352,7 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
         end = z.end;
     }
     let rest = &s[end..];
-    let rest_t = rest.trim_start_matches([' ', '\t', '*', '_', '`', ')', ']']);
+    let rest_t = super::trim_start_bytes(rest, b" \t*_`)]");
     if rest_t.starts_with(['e', 'E', 's', 'S', 'f', 'F']) && LABEL_NEXT_RE.is_match(rest_t) {
         return None;
     }
@@ -416,7 +414,7 @@ fn list_mark_len(s: &str) -> Option<usize> {
     let (_, c) = chars.next()?;
     let after = |i: usize| {
         let rest = &s[i..];
-        let n = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let n = rest.len() - super::trim_start_bytes(rest, b" \t").len();
         (n > 0).then_some(i + n)
     };
     if matches!(c, '-' | '*' | '+' | '•' | '‣' | '▪' | '◦' | '–' | '—') {

@@ -653,7 +653,7 @@ fn read_time(m: &str) -> (u8, Option<u8>, u8, Option<bool>) {
     if b.get(i) == Some(&b':') {
         i += 3;
     }
-    let rest = m.get(i..).unwrap_or("").trim_start();
+    let rest = super::trim_start(m.get(i..).unwrap_or(""));
     let pm = match rest.as_bytes().first() {
         Some(b'p' | b'P') => Some(true),
         Some(b'a' | b'A') => Some(false),
@@ -818,10 +818,7 @@ fn letter_rank(c: u8) -> u8 {
 /// A zone starting at `pos` (after spaces, `(` and `[`), as written.
 pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
     let rest = line.get(pos..)?;
-    let skip = rest.len()
-        - rest
-            .trim_start_matches([' ', '\t', '(', '[', '*', '_'])
-            .len();
+    let skip = rest.len() - super::trim_start_bytes(rest, b" \t([*_").len();
     let at = pos + skip;
     // Every zone starts with a letter or a sign.
     if !line[at..].starts_with(|c: char| c.is_alphabetic() || matches!(c, '+' | '-' | '−')) {
@@ -922,7 +919,7 @@ fn leading_abbreviation(rest: &str) -> Option<(usize, Zone)> {
         }
     }
     // What `parse_written` makes of it, without looking the table up twice.
-    let &(_, offset, ambiguous) = ABBREVIATIONS.iter().find(|(a, _, _)| *a == w)?;
+    let (offset, ambiguous) = abbreviation(w)?;
     let zone = Zone {
         written: w.to_string(),
         offset_minutes: Some(offset),
@@ -930,6 +927,27 @@ fn leading_abbreviation(rest: &str) -> Option<(usize, Zone)> {
         ambiguous,
     };
     Some((n, zone))
+}
+
+/// The offset and ambiguity of an abbreviation of [`ABBREVIATIONS`] written in capitals,
+/// three or four letters long (`PST`, `CEST`): looked up by its bytes as one number.
+fn abbreviation(w: &str) -> Option<(i32, bool)> {
+    fn key(w: &[u8]) -> Option<u32> {
+        (3..=4)
+            .contains(&w.len())
+            .then(|| w.iter().fold(0u32, |k, &c| k << 8 | u32::from(c)) << (8 * (4 - w.len())))
+    }
+    static BY_KEY: LazyLock<Vec<(u32, i32, bool)>> = LazyLock::new(|| {
+        let mut v: Vec<(u32, i32, bool)> = ABBREVIATIONS
+            .iter()
+            .filter_map(|&(a, offset, ambiguous)| Some((key(a.as_bytes())?, offset, ambiguous)))
+            .collect();
+        v.sort();
+        v
+    });
+    let k = key(w.as_bytes())?;
+    let i = BY_KEY.binary_search_by_key(&k, |e| e.0).ok()?;
+    Some((BY_KEY[i].1, BY_KEY[i].2))
 }
 
 /// `Central African Time (CAT)`: the abbreviation in brackets is the zone as written.
@@ -1000,6 +1018,17 @@ mod tests {
     use super::*;
     use jiff::civil::date;
     use proptest::prelude::*;
+
+    #[test]
+    fn abbreviations_are_looked_up_by_their_bytes() {
+        for &(a, offset, ambiguous) in ABBREVIATIONS {
+            let want = (a.len() >= 3).then_some((offset, ambiguous));
+            assert_eq!(abbreviation(a), want, "{a}");
+        }
+        for w in ["pst", "PSTX", "PS", "", "ABC", "UTCZ"] {
+            assert_eq!(abbreviation(w), None, "{w}");
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
