@@ -317,9 +317,12 @@ pub(crate) fn squeeze(s: &str) -> String {
 
 /// [`squeeze`], borrowing `s` when it is already squeezed.
 pub(crate) fn squeeze_cow(s: &str) -> std::borrow::Cow<'_, str> {
-    // Most texts have no marks and single spaces: kept as they are. (Folds without early
-    // exits, which the compiler vectorises.)
+    // Most texts are ASCII without marks and with single spaces: kept as they are.
     let b = s.as_bytes();
+    if plain_ascii(b) && !s.starts_with(' ') && !s.ends_with(' ') && !s.is_empty() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    // (Folds without early exits, which the compiler vectorises.)
     let marks = b.iter().fold(false, |any, &c| {
         any | (c < b' ') | (c == b'*') | (c == b'`')
     });
@@ -348,6 +351,50 @@ pub(crate) fn squeeze_cow(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// True when `b` is ASCII without control characters, `*` or backticks, and without two
+/// spaces in a row: sixteen bytes at a time where SSE2 is there (every x86-64 CPU).
+fn plain_ascii(b: &[u8]) -> bool {
+    let scalar = |b: &[u8], space_before: bool| {
+        let mut space = space_before;
+        b.iter().all(|&c| {
+            let ok = (0x20..0x80).contains(&c) && c != b'*' && c != b'`' && !(space && c == b' ');
+            space = c == b' ';
+            ok
+        })
+    };
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        let chunks = b.chunks_exact(16);
+        let tail = chunks.remainder();
+        let mut space_before = false;
+        for chunk in chunks {
+            // SAFETY: SSE2 is part of x86-64; the load reads the 16 bytes of `chunk`.
+            let (bad, spaces) = unsafe {
+                let v = _mm_loadu_si128(chunk.as_ptr().cast());
+                // Signed: below 0x20 or from 0x80 up.
+                let low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+                let marks = _mm_or_si128(
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'*' as i8)),
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'`' as i8)),
+                );
+                (
+                    _mm_movemask_epi8(_mm_or_si128(low, marks)) as u32,
+                    _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8))) as u32,
+                )
+            };
+            let doubled = spaces & (spaces << 1 | u32::from(space_before));
+            if bad != 0 || doubled != 0 {
+                return false;
+            }
+            space_before = spaces >> 15 == 1;
+        }
+        scalar(tail, space_before)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    scalar(b, false)
 }
 
 /// `s.trim()`, at the cost of two byte checks when both ends are printable ASCII (most lines
@@ -411,6 +458,18 @@ mod tests {
             taxonomies: &[],
         };
         extract(&doc(text, rel), &opts)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_ascii_is_the_byte_by_byte_test(
+            s in "([a-z *`\t.é]|  |\u{7f}|\u{1}){0,70}"
+        ) {
+            let b = s.as_bytes();
+            let want = b.iter().all(|&c| (0x20..0x80).contains(&c) && c != b'*' && c != b'`')
+                && !s.contains("  ");
+            proptest::prop_assert_eq!(plain_ascii(b), want, "{:?}", s);
+        }
     }
 
     #[test]
