@@ -821,18 +821,24 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
         )
         .with_hint("check that the disk has space and the folder is writable; the previous site was left in place")])
     };
-    // The search index takes longest, mostly on one thread: the pages are rendered and
-    // written into the temporary output folder meanwhile. Nothing replaces the current
-    // output before everything succeeded.
+    // The search index is built beside the pages, which are rendered and written into the
+    // temporary output folder meanwhile. Nothing replaces the current output before
+    // everything succeeded.
     let files_written = std::thread::scope(|scope| -> Result<usize, Failure> {
         let search = scope.spawn(|| crate::search::index(&archive, &config.language));
-        let pages = pages::render_postmortems(&archive, &theme, &config, &mut Default::default());
-        let derived = pages::render_derived(&archive, &theme, &config);
-        let mut rendered = match (pages, derived) {
-            (Ok(mut p), Ok(d)) => {
-                p.files.extend(d.files);
-                p
-            }
+        // Postmortem pages go to disk as they are rendered; the lists, reports and feeds
+        // render beside them and are written afterwards.
+        let staged = output::Staged::new(&out_dir).map_err(write_error)?;
+        let (pages, derived) = rayon::join(
+            || {
+                pages::stream_postmortems(&archive, &theme, &config, &|path, bytes| {
+                    staged.write_one(path, bytes)
+                })
+            },
+            || pages::render_derived(&archive, &theme, &config),
+        );
+        let (page_paths, mut rendered) = match (pages, derived) {
+            (Ok(p), Ok(d)) => (p, d),
             (Err(mut a), Err(b)) => {
                 a.extend(b);
                 a.extend(warnings.clone());
@@ -845,9 +851,16 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
         };
         let mut paths: BTreeSet<String> = rendered.files.keys().cloned().collect();
         let mut with_assets = SiteOutput::default();
-        // Assets go in after the pages, so a generated page wins over a content file.
+        // Assets go in after the pages, so a generated page wins over a content file: the
+        // pages already on disk and the sitemap hold their places while assets are placed.
         std::mem::swap(&mut with_assets.files, &mut rendered.files);
-        with_assets.add("sitemap.xml", Vec::new());
+        let placeholders: Vec<String> = page_paths
+            .into_iter()
+            .chain(["sitemap.xml".to_string()])
+            .collect();
+        for p in &placeholders {
+            with_assets.add(p.clone(), Vec::new());
+        }
         place_assets(
             &archive,
             &assets,
@@ -855,7 +868,11 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
             &mut with_assets,
             &mut warnings,
         );
-        with_assets.files.remove("sitemap.xml");
+        for p in placeholders {
+            with_assets.files.remove(&p);
+            paths.insert(p);
+        }
+        paths.remove("sitemap.xml");
         timer.lap("pages and feeds");
         if (opts.strict || config.strict) && !warnings.is_empty() {
             let diagnostics = std::mem::take(&mut warnings)
@@ -872,7 +889,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
                 internal_skipped: 0,
             });
         }
-        let mut staged = output::Staged::new(&out_dir).map_err(write_error)?;
+        let mut staged = staged;
         staged.write(&with_assets).map_err(write_error)?;
         drop(with_assets);
         timer.lap("write pages");

@@ -47,6 +47,9 @@ pub struct Config {
     pub unsafe_html: bool,
     /// Treat warnings as errors in `build` and `check` (for CI).
     pub strict: bool,
+    /// Postmortems per page on the home page and on term pages; later pages are at
+    /// `page/2/`, `tags/dns/page/2/`… `0` lists everything on one page.
+    pub paginate_by: usize,
     pub highlight: HighlightConfig,
     pub extract: ExtractConfig,
     pub history: HistoryConfig,
@@ -160,6 +163,7 @@ impl Default for Config {
             follow_symlinks: false,
             unsafe_html: false,
             strict: false,
+            paginate_by: 50,
             highlight: HighlightConfig::default(),
             extract: ExtractConfig::default(),
             history: HistoryConfig::default(),
@@ -202,6 +206,7 @@ const TOP_KEYS: &[&str] = &[
     "follow_symlinks",
     "unsafe_html",
     "strict",
+    "paginate_by",
     "highlight",
     "extract",
     "history",

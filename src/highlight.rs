@@ -2,7 +2,8 @@
 //! (`hl-…`), never inline styles, and the configured light and dark themes become one
 //! stylesheet (the dark one under `prefers-color-scheme: dark`).
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
@@ -36,9 +37,39 @@ const ALIASES: &[(&str, &str)] = &[
     ("conf", "ini"),
 ];
 
+/// Code blocks already highlighted in this process, by language and code: archives repeat
+/// the same snippets (a runbook command, a config excerpt, a stack trace shape), and syntect
+/// costs about 20 µs a line. Bounded: cleared when it holds more than [`MEMO_BYTES`].
+static MEMO: LazyLock<Mutex<Memo>> = LazyLock::new(Default::default);
+const MEMO_BYTES: usize = 64 << 20;
+
+#[derive(Default)]
+struct Memo {
+    blocks: HashMap<(String, String), String>,
+    bytes: usize,
+}
+
 /// Highlights a code block. Returns the inner HTML of the `<code>` element; unknown
 /// languages come back escaped, unhighlighted.
 pub fn highlight(code: &str, lang: &str) -> String {
+    let key = (lang.to_string(), code.to_string());
+    if let Some(html) = MEMO.lock().ok().and_then(|m| m.blocks.get(&key).cloned()) {
+        return html;
+    }
+    let html = highlight_uncached(code, lang);
+    if let Ok(mut m) = MEMO.lock() {
+        let size = key.0.len() + key.1.len() + html.len();
+        if m.bytes + size > MEMO_BYTES {
+            m.blocks.clear();
+            m.bytes = 0;
+        }
+        m.bytes += size;
+        m.blocks.insert(key, html.clone());
+    }
+    html
+}
+
+fn highlight_uncached(code: &str, lang: &str) -> String {
     let lang = lang
         .split([',', ' '])
         .next()
@@ -98,17 +129,24 @@ pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
 }
 
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The five are ASCII, so `i` is a character boundary.
+        out.push_str(&s[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(&s[from..]);
     out
 }
 
@@ -125,6 +163,26 @@ mod tests {
             assert!(html.contains("class=\"hl-"), "{lang}: {html}");
             assert!(!html.contains("style="), "{lang}");
         }
+    }
+
+    #[test]
+    fn a_repeated_block_comes_from_the_memo_unchanged() {
+        let code = "memo_probe:\n  replicas: 3 # a block only this test uses\n";
+        let first = highlight(code, "yaml");
+        assert_eq!(first, highlight_uncached(code, "yaml"));
+        let key = ("yaml".to_string(), code.to_string());
+        assert_eq!(MEMO.lock().unwrap().blocks.get(&key), Some(&first));
+        assert_eq!(highlight(code, "yaml"), first);
+    }
+
+    #[test]
+    fn escape_covers_the_five_html_specials_and_nothing_else() {
+        assert_eq!(
+            escape(r#"<a href="x/y?a=1&b='2'">é</a>"#),
+            "&lt;a href=&quot;x/y?a=1&amp;b=&#39;2&#39;&quot;&gt;é&lt;/a&gt;"
+        );
+        assert_eq!(escape("plain/text"), "plain/text");
+        assert_eq!(escape(""), "");
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub struct Staged {
     tmp: PathBuf,
     old: PathBuf,
     written: usize,
+    /// Files written one by one by [`Staged::write_one`].
+    streamed: std::sync::atomic::AtomicUsize,
     /// Parts written so far: a later part may replace a file of an earlier one.
     parts: usize,
     done: bool,
@@ -89,6 +91,7 @@ impl Staged {
             tmp,
             old,
             written: 0,
+            streamed: Default::default(),
             parts: 0,
             done: false,
         })
@@ -110,6 +113,35 @@ impl Staged {
         Ok(())
     }
 
+    /// Writes one file while other threads write others (pages streamed out as they are
+    /// rendered, so they need not all be held in memory). Call it before any [`write`] of
+    /// later parts; `path` must not be written twice.
+    ///
+    /// [`write`]: Staged::write
+    pub fn write_one(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        if !is_safe_relative(path) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write `{path}`: it would leave the output folder"),
+            ));
+        }
+        let target = self.tmp.join(path);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let previous = self.out_dir.join(path);
+        let previous = self.out_dir.is_dir().then_some(previous.as_path());
+        write_or_link(&target, bytes, previous).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot write `{}`: {e}", target.display()),
+            )
+        })?;
+        self.streamed
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Replaces the output folder with what was written; returns the number of files.
     pub fn commit(mut self) -> io::Result<usize> {
         let (out_dir, tmp, old) = (&self.out_dir, &self.tmp, &self.old);
@@ -127,7 +159,7 @@ impl Staged {
         if had_old {
             let _ = fs::remove_dir_all(old);
         }
-        Ok(self.written)
+        Ok(self.written + self.streamed.load(std::sync::atomic::Ordering::Relaxed))
     }
 }
 
@@ -225,6 +257,35 @@ mod tests {
             s.add(*p, b.as_bytes().to_vec());
         }
         s
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_streamed_one_by_one_join_the_parts_and_unchanged_ones_are_linked() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomic(
+            &site(&[("p/a/index.html", "same"), ("p/b/index.html", "old")]),
+            &out,
+        )
+        .unwrap();
+        let before = fs::metadata(out.join("p/a/index.html")).unwrap().ino();
+        let staged = Staged::new(&out).unwrap();
+        std::thread::scope(|s| {
+            s.spawn(|| staged.write_one("p/a/index.html", b"same").unwrap());
+            s.spawn(|| staged.write_one("p/b/index.html", b"new").unwrap());
+        });
+        assert!(staged.write_one("../escape.html", b"x").is_err());
+        let mut staged = staged;
+        staged.write(&site(&[("index.html", "home")])).unwrap();
+        // Nothing changes before the commit.
+        assert_eq!(fs::read(out.join("p/b/index.html")).unwrap(), b"old");
+        assert_eq!(staged.commit().unwrap(), 3);
+        assert_eq!(fs::read(out.join("p/b/index.html")).unwrap(), b"new");
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"home");
+        let after = fs::metadata(out.join("p/a/index.html")).unwrap();
+        assert_eq!(after.ino(), before, "an unchanged page is the same file");
     }
 
     #[test]

@@ -201,7 +201,7 @@ pub fn severity_class(sev: Option<&str>) -> String {
     }
 }
 
-fn human_date(d: &jiff::civil::Date) -> String {
+pub(crate) fn human_date(d: &jiff::civil::Date) -> String {
     d.strftime("%-d %b %Y").to_string()
 }
 

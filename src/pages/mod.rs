@@ -26,7 +26,10 @@ struct YearGroup {
 struct IndexPage<'a> {
     #[serde(flatten)]
     base: Base<'a>,
+    /// The postmortems of this page, grouped by year.
     years: Vec<YearGroup>,
+    /// Set when the list spans several pages (`paginate_by`).
+    pager: Option<Pager>,
     count: usize,
     durations: &'a crate::stats::DurationSummary,
     strip: reports::Strip,
@@ -40,6 +43,9 @@ struct PostmortemPage<'a> {
     body: &'a str,
     prev: Option<Card>,
     next: Option<Card>,
+    /// Where the action-item ledger lists this postmortem's items (`actions/page/3/#a-db`),
+    /// relative to the site root; null without action items.
+    actions_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -56,7 +62,9 @@ struct TermPage<'a> {
     base: Base<'a>,
     taxonomy: views::TaxonomyLink,
     term: TermView,
+    /// The postmortems of this page.
     postmortems: Vec<Card>,
+    pager: Option<Pager>,
     /// Relative URL of the term's Atom feed.
     feed: String,
 }
@@ -68,7 +76,7 @@ struct SearchPage<'a> {
     count: usize,
     /// Facets with every value and its count (`[{name, label, values: [{value, count}]}]`).
     facets: Vec<crate::search::Facet>,
-    /// Folder of the search index, relative to the site root (`pagefind/`).
+    /// Folder of the search index, relative to the site root (`search-index/`).
     bundle: &'static str,
 }
 
@@ -77,6 +85,81 @@ struct IncidentsJson<'a> {
     version: u32,
     generator: String,
     postmortems: &'a [std::sync::Arc<crate::record::Record>],
+}
+
+/// Where a page stands in a list split over several pages (`paginate_by` in `site.toml`).
+/// URLs are relative to the page itself.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub(crate) struct Pager {
+    /// 1-based.
+    number: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    /// First, last and nearby pages, with `gap` entries where numbers are left out.
+    links: Vec<PagerLink>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub(crate) struct PagerLink {
+    number: usize,
+    /// `None` for the current page and for gaps.
+    url: Option<String>,
+    current: bool,
+    gap: bool,
+}
+
+/// URL of page `n` of the list at `base` (`tags/dns/` → `tags/dns/page/2/`).
+fn page_url(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// Splits `items` into pages of `per_page` (`0`: one page); always at least one page.
+fn paginate<T>(items: &[T], per_page: usize) -> Vec<&[T]> {
+    if per_page == 0 || items.len() <= per_page {
+        vec![items]
+    } else {
+        items.chunks(per_page).collect()
+    }
+}
+
+/// The pager of page `number` of `total` of the list at `base`; `None` for a single page.
+fn pager(base: &str, number: usize, total: usize) -> Option<Pager> {
+    if total <= 1 {
+        return None;
+    }
+    let root = root_for(&page_url(base, number));
+    let href = |n: usize| format!("{root}{}", page_url(base, n));
+    let mut links = Vec::new();
+    let near = |n: usize| n == 1 || n == total || n.abs_diff(number) <= 2;
+    for n in 1..=total {
+        if near(n) {
+            links.push(PagerLink {
+                number: n,
+                url: (n != number).then(|| href(n)),
+                current: n == number,
+                gap: false,
+            });
+        } else if links.last().is_some_and(|l| !l.gap) {
+            links.push(PagerLink {
+                number: n,
+                url: None,
+                current: false,
+                gap: true,
+            });
+        }
+    }
+    Some(Pager {
+        number,
+        total,
+        prev: (number > 1).then(|| href(number - 1)),
+        next: (number < total).then(|| href(number + 1)),
+        links,
+    })
 }
 
 /// `postmortems/x/` → `../../`.
@@ -117,7 +200,21 @@ pub(crate) struct Renderer<'a> {
     errors: Vec<Diagnostic>,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    fn new(theme: &'a Theme) -> Self {
+        Renderer {
+            theme,
+            out: SiteOutput::default(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Takes over the pages and errors of `other` (rendered beside this one).
+    fn merge(&mut self, other: Renderer<'_>) {
+        self.out.files.extend(other.out.files);
+        self.errors.extend(other.errors);
+    }
+
     fn page<T: Serialize>(&mut self, path: &str, template: &str, view: &T) {
         match self.theme.render(template, view) {
             Ok(html) => self.out.add(path, html),
@@ -132,12 +229,13 @@ pub fn render_site(
     theme: &Theme,
     config: &Config,
 ) -> Result<SiteOutput, Vec<Diagnostic>> {
-    // The search index is built mostly on one thread (Pagefind adds records one at a time):
-    // it runs beside the page rendering instead of after it.
+    // The search index is built beside the page rendering (both use the rayon pool).
     std::thread::scope(|scope| {
         let search = scope.spawn(|| crate::search::index(archive, &config.language));
-        let pages = render_postmortems(archive, theme, config, &mut PageCache::default());
-        let derived = render_derived(archive, theme, config);
+        let (pages, derived) = rayon::join(
+            || render_postmortems(archive, theme, config, &mut PageCache::default()),
+            || render_derived(archive, theme, config),
+        );
         let search = search
             .join()
             .unwrap_or_else(|_| Err("the search indexer panicked".into()));
@@ -234,6 +332,7 @@ pub fn render_postmortems(
     let n = archive.incidents.len();
     let fp = |i: Option<usize>| i.map_or(0, |i| archive.incidents[i].fingerprint);
     let old = std::mem::take(&mut cache.keys);
+    let ledger = ledger_pages(archive, config.paginate_by);
     // Postmortem pages, in parallel: they are most of the work.
     type Rendered = (String, u64, Option<String>);
     let pages: Vec<Result<Rendered, Diagnostic>> = archive
@@ -244,26 +343,12 @@ pub fn render_postmortems(
             let path = format!("postmortems/{}/index.html", inc.slug);
             // Newest first: "previous" is the older incident.
             let (prev, next) = ((i + 1 < n).then_some(i + 1), i.checked_sub(1));
-            let key = fingerprint(&[inc.fingerprint, fp(prev), fp(next)]);
+            let ledger = ledger[i];
+            let key = fingerprint(&[inc.fingerprint, fp(prev), fp(next), ledger as u64]);
             if inc.fingerprint != 0 && old.get(&path) == Some(&key) {
                 return Ok((path, key, None));
             }
-            let card = views::card(inc);
-            let view = PostmortemPage {
-                base: ctx.base(
-                    "postmortem",
-                    &card.title,
-                    &card.url,
-                    card.summary.as_deref().unwrap_or(""),
-                ),
-                pm: views::postmortem_view(inc, &archive.records[i]),
-                body: &inc.body_html,
-                prev: prev.map(|j| views::card(&archive.incidents[j])),
-                next: next.map(|j| views::card(&archive.incidents[j])),
-            };
-            theme
-                .render("postmortem.html", &view)
-                .map(|html| (path, key, Some(html)))
+            render_postmortem(archive, theme, &ctx, i, ledger).map(|html| (path, key, Some(html)))
         })
         .collect();
     let mut out = SiteOutput::default();
@@ -290,6 +375,89 @@ pub fn render_postmortems(
     } else {
         cache.keys.clear();
         Err(errors)
+    }
+}
+
+/// For each postmortem, the page of the action-item ledger that lists its items (`0`: it
+/// has none), as `reports` paginates the ledger.
+fn ledger_pages(archive: &Archive, per_page: usize) -> Vec<usize> {
+    let mut rank = 0;
+    archive
+        .incidents
+        .iter()
+        .map(|inc| {
+            if inc.meta.action_items.is_empty() {
+                return 0;
+            }
+            rank += 1;
+            // `paginate_by = 0`: one page.
+            (rank - 1_usize).checked_div(per_page).unwrap_or(0) + 1
+        })
+        .collect()
+}
+
+/// The page of postmortem `i` of `archive`; `ledger_page` is the page of the action-item
+/// ledger that lists its items.
+fn render_postmortem(
+    archive: &Archive,
+    theme: &Theme,
+    ctx: &Ctx<'_>,
+    i: usize,
+    ledger_page: usize,
+) -> Result<String, Diagnostic> {
+    let inc = &archive.incidents[i];
+    // Newest first: "previous" is the older incident.
+    let (prev, next) = (archive.incidents.get(i + 1), i.checked_sub(1));
+    let card = views::card(inc);
+    let view = PostmortemPage {
+        base: ctx.base(
+            "postmortem",
+            &card.title,
+            &card.url,
+            card.summary.as_deref().unwrap_or(""),
+        ),
+        pm: views::postmortem_view(inc, &archive.records[i]),
+        body: &inc.body_html,
+        prev: prev.map(|p| views::card(p)),
+        next: next.map(|j| views::card(&archive.incidents[j])),
+        actions_url: (ledger_page > 0)
+            .then(|| format!("{}#a-{}", page_url("actions/", ledger_page), inc.slug)),
+    };
+    theme.render("postmortem.html", &view)
+}
+
+/// Renders every postmortem page and hands each to `sink` (path, bytes) as soon as it is
+/// rendered, from several threads: `build` writes them straight to disk instead of holding
+/// all of them. Returns the paths written.
+pub fn stream_postmortems(
+    archive: &Archive,
+    theme: &Theme,
+    config: &Config,
+    sink: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
+) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let site = views::site_view(config);
+    let ctx = Ctx {
+        site: &site,
+        base_url: config.base_url(),
+    };
+    let ledger = ledger_pages(archive, config.paginate_by);
+    let results: Vec<Result<String, Diagnostic>> = (0..archive.incidents.len())
+        .into_par_iter()
+        .map(|i| {
+            let path = format!("postmortems/{}/index.html", archive.incidents[i].slug);
+            let html = render_postmortem(archive, theme, &ctx, i, ledger[i])?;
+            sink(&path, html.as_bytes()).map_err(|e| {
+                Diagnostic::error(&path, 0, format!("cannot write the page: {e}"))
+                    .with_hint("check that the disk has space and the folder is writable; the previous site was left in place")
+            })?;
+            Ok(path)
+        })
+        .collect();
+    let (paths, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(paths.into_iter().flatten().collect())
+    } else {
+        Err(errors.into_iter().filter_map(Result::err).collect())
     }
 }
 
@@ -336,111 +504,196 @@ fn render_pages(
         .par_iter()
         .map(|i| views::card(i))
         .collect();
-    // Lists repeat the same card on the home page and on several term pages: render each
-    // card once per link depth instead of once per listing.
-    let listed = |depth: usize| -> Result<Vec<Card>, Diagnostic> {
+    // Lists repeat the same card on the home page, on several term pages and on their later
+    // pages, at different depths: render each card once, with a mark where the relative
+    // root goes, and fill the mark in per depth.
+    const ROOT_MARK: &str = "\u{E000}";
+    let rendered: Result<Vec<String>, Diagnostic> = cards
+        .par_iter()
+        .map(|c| {
+            #[derive(Serialize)]
+            struct CardView<'a> {
+                pm: &'a Card,
+                root: &'a str,
+            }
+            theme.render(
+                "card.html",
+                &CardView {
+                    pm: c,
+                    root: ROOT_MARK,
+                },
+            )
+        })
+        .collect();
+    let rendered = rendered.map_err(|e| vec![e])?;
+    let listed = |depth: usize| -> Vec<Card> {
         let root = "../".repeat(depth);
         cards
             .par_iter()
-            .map(|c| {
-                #[derive(Serialize)]
-                struct CardView<'a> {
-                    pm: &'a Card,
-                    root: &'a str,
-                }
-                let html = theme.render("card.html", &CardView { pm: c, root: &root })?;
-                Ok(Card { html, ..c.clone() })
+            .zip(&rendered)
+            .map(|(c, html)| Card {
+                html: html.replace(ROOT_MARK, &root),
+                ..c.clone()
             })
             .collect()
     };
-    let (home_cards, term_cards) = match (listed(0), listed(2)) {
-        (Ok(h), Ok(t)) => (h, t),
-        (Err(e), _) | (_, Err(e)) => return Err(vec![e]),
-    };
-
+    let per_page = config.paginate_by;
+    let long_term = archive.taxonomies.iter().any(|t| {
+        t.terms
+            .iter()
+            .any(|t| per_page > 0 && t.members.len() > per_page)
+    });
+    // Depth 0: the home page; 2: term pages and later home pages (`page/2/`); 4: later
+    // term pages (`tags/dns/page/2/`).
+    let home_cards = listed(0);
+    let term_cards = listed(2);
+    let deep_cards = if long_term { listed(4) } else { Vec::new() };
     lap("cards");
     let end = reports::reference_day(archive, config);
 
-    // Home: grouped by year, newest first, with the calendar strip.
-    let mut years: Vec<YearGroup> = Vec::new();
-    for c in &home_cards {
-        let y = c
-            .year
-            .map_or_else(|| "Undated".to_string(), |y| y.to_string());
-        match years.last_mut() {
-            Some(g) if g.year == y => g.postmortems.push(c.clone()),
-            _ => years.push(YearGroup {
-                year: y,
-                postmortems: vec![c.clone()],
-            }),
-        }
-    }
-    r.page(
-        "index.html",
-        "index.html",
-        &IndexPage {
-            base: ctx.base("index", &config.title, "", &config.description),
-            years,
-            count: cards.len(),
-            durations: &archive.durations,
-            strip: reports::strip(archive, config, end),
-        },
-    );
-
-    for tax in &archive.taxonomies {
-        let link = views::TaxonomyLink {
-            name: tax.name.clone(),
-            title: views::taxonomy_title(&tax.name),
-            url: format!("{}/", tax.name),
-        };
-        let terms: Vec<TermView> = tax
-            .terms
-            .iter()
-            .map(|t| views::term_view(archive, tax, t))
-            .collect();
-        for (term, tv) in tax.terms.iter().zip(&terms) {
-            let title = format!("{}: {}", link.title, term.name);
+    // The home page, the term pages (each with its feed), the reports and the feeds do not
+    // depend on each other: they render side by side, and the term pages in parallel.
+    let home = || {
+        let mut r = Renderer::new(theme);
+        let pages = paginate(&home_cards, per_page);
+        let total = pages.len();
+        for (k, page) in pages.iter().enumerate() {
+            let number = k + 1;
+            let url = page_url("", number);
+            // Grouped by year, newest first; the first page also has the calendar strip.
+            let mut years: Vec<YearGroup> = Vec::new();
+            for (i, home_card) in page.iter().enumerate() {
+                let c = if number == 1 {
+                    home_card
+                } else {
+                    &term_cards[k * per_page + i]
+                };
+                let y = c
+                    .year
+                    .map_or_else(|| "Undated".to_string(), |y| y.to_string());
+                match years.last_mut() {
+                    Some(g) if g.year == y => g.postmortems.push(c.clone()),
+                    _ => years.push(YearGroup {
+                        year: y,
+                        postmortems: vec![c.clone()],
+                    }),
+                }
+            }
+            let title = if number == 1 {
+                config.title.clone()
+            } else {
+                format!("{} (page {number} of {total})", config.title)
+            };
             r.page(
-                &index_path(&tv.url),
-                "term.html",
-                &TermPage {
-                    base: ctx.base("term", &title, &tv.url, ""),
-                    taxonomy: link.clone(),
-                    term: tv.clone(),
-                    postmortems: term
-                        .members
-                        .iter()
-                        .map(|&i| term_cards[i].clone())
-                        .collect(),
-                    feed: "atom.xml".into(),
+                &index_path(&url),
+                "index.html",
+                &IndexPage {
+                    base: ctx.base("index", &title, &url, &config.description),
+                    years,
+                    pager: pager("", number, total),
+                    count: cards.len(),
+                    durations: &archive.durations,
+                    strip: reports::strip(archive, config, end),
                 },
             );
-            syndication::term_feed(
-                &mut r.out,
-                archive,
-                config,
-                &cards,
-                &title,
-                &tv.url,
-                &term.members,
+        }
+        r
+    };
+    let taxonomies = || {
+        let mut jobs = Vec::new();
+        let mut r = Renderer::new(theme);
+        for tax in &archive.taxonomies {
+            let link = views::TaxonomyLink {
+                name: tax.name.clone(),
+                title: views::taxonomy_title(&tax.name),
+                url: format!("{}/", tax.name),
+            };
+            let terms: Vec<TermView> = tax
+                .terms
+                .iter()
+                .map(|t| views::term_view(archive, tax, t))
+                .collect();
+            for (term, tv) in tax.terms.iter().zip(&terms) {
+                jobs.push((link.clone(), term, tv.clone()));
+            }
+            r.page(
+                &index_path(&link.url),
+                "taxonomy.html",
+                &TaxonomyPage {
+                    base: ctx.base("taxonomy", &link.title, &link.url, ""),
+                    taxonomy: link.clone(),
+                    terms,
+                },
             );
         }
-        r.page(
-            &index_path(&link.url),
-            "taxonomy.html",
-            &TaxonomyPage {
-                base: ctx.base("taxonomy", &link.title, &link.url, ""),
-                taxonomy: link.clone(),
-                terms,
-            },
-        );
+        let pages: Vec<Renderer> = jobs
+            .into_par_iter()
+            .map(|(link, term, tv)| {
+                let mut r = Renderer::new(theme);
+                let title = format!("{}: {}", link.title, term.name);
+                syndication::term_feed(
+                    &mut r.out,
+                    archive,
+                    config,
+                    &cards,
+                    &title,
+                    &tv.url,
+                    &term.members,
+                );
+                let pages = paginate(&term.members, per_page);
+                let total = pages.len();
+                for (k, members) in pages.iter().enumerate() {
+                    let number = k + 1;
+                    let url = page_url(&tv.url, number);
+                    let listed = if number == 1 {
+                        &term_cards
+                    } else {
+                        &deep_cards
+                    };
+                    let page_title = if number == 1 {
+                        title.clone()
+                    } else {
+                        format!("{title} (page {number} of {total})")
+                    };
+                    r.page(
+                        &index_path(&url),
+                        "term.html",
+                        &TermPage {
+                            base: ctx.base("term", &page_title, &url, ""),
+                            taxonomy: link.clone(),
+                            term: tv.clone(),
+                            postmortems: members.iter().map(|&i| listed[i].clone()).collect(),
+                            pager: pager(&tv.url, number, total),
+                            // The term's feed sits beside its first page.
+                            feed: if number == 1 {
+                                "atom.xml".into()
+                            } else {
+                                "../../atom.xml".into()
+                            },
+                        },
+                    );
+                }
+                r
+            })
+            .collect();
+        for p in pages {
+            r.merge(p);
+        }
+        r
+    };
+    let reports = || {
+        let mut r = Renderer::new(theme);
+        reports::render(&mut r, ctx, archive, config, &cards, end);
+        lap("reports");
+        syndication::render(&mut r.out, archive, config, &cards);
+        lap("feeds");
+        r
+    };
+    let ((home, terms), rest) = rayon::join(|| rayon::join(home, taxonomies), reports);
+    lap("home, taxonomies, reports and feeds");
+    for part in [home, terms, rest] {
+        r.merge(part);
     }
-
-    lap("home and taxonomies");
-    reports::render(&mut r, ctx, archive, config, &cards, end);
-    lap("reports");
-    syndication::render(&mut r.out, archive, config, &cards);
-    lap("feeds");
 
     r.page(
         "search/index.html",
@@ -537,6 +790,39 @@ pub fn attach(out: &mut SiteOutput, slug: &str, rel_link: &str, from: std::path:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pagers_link_first_last_and_nearby_pages_relatively() {
+        assert_eq!(pager("", 1, 1), None);
+        let p = pager("tags/dns/", 6, 20).unwrap();
+        let shown: Vec<String> = p
+            .links
+            .iter()
+            .map(|l| {
+                if l.gap {
+                    "…".into()
+                } else if l.current {
+                    format!("[{}]", l.number)
+                } else {
+                    l.number.to_string()
+                }
+            })
+            .collect();
+        assert_eq!(shown, ["1", "…", "4", "5", "[6]", "7", "8", "…", "20"]);
+        assert_eq!(p.prev.as_deref(), Some("../../../../tags/dns/page/5/"));
+        assert_eq!(p.next.as_deref(), Some("../../../../tags/dns/page/7/"));
+        assert_eq!(p.links[0].url.as_deref(), Some("../../../../tags/dns/"));
+        let first = pager("", 1, 3).unwrap();
+        assert_eq!(first.prev, None);
+        assert_eq!(first.next.as_deref(), Some("page/2/"));
+        assert_eq!(paginate(&[1, 2, 3, 4, 5], 2), [&[1, 2][..], &[3, 4], &[5]]);
+        assert_eq!(paginate(&[1, 2], 0), [&[1, 2][..]]);
+        assert_eq!(
+            paginate::<u8>(&[], 2).len(),
+            1,
+            "an empty list still has its page"
+        );
+    }
 
     #[test]
     fn roots_and_base_paths() {

@@ -126,13 +126,26 @@ struct HistoryPage<'a> {
     #[serde(flatten)]
     base: Base<'a>,
     months: Vec<MonthView>,
+    /// Empty on the page of one year (`history/2023/`).
     calendar: Vec<CalendarMonth>,
+    /// The year of a year page.
+    year: Option<i16>,
+    /// Every year with incidents, newest first, each with its page.
+    years: Vec<HistoryYear>,
     shaded_by: &'static str,
     legend: [&'static str; 5],
     last: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
+struct HistoryYear {
+    year: i16,
+    /// Relative to the site root (`history/2023/`).
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize, Clone)]
 struct ActionGroup {
     pm: Card,
     items: Vec<ActionItem>,
@@ -145,7 +158,11 @@ struct ActionGroup {
 struct ActionsPage<'a> {
     #[serde(flatten)]
     base: Base<'a>,
+    /// This page's postmortems with their action items (`paginate_by` to a page).
     groups: Vec<ActionGroup>,
+    /// Postmortems with action items, on all pages.
+    postmortems: usize,
+    pager: Option<super::Pager>,
     open: usize,
     done: usize,
     as_of: String,
@@ -277,7 +294,10 @@ pub(super) fn render(
     r.page("stats/index.html", "stats.html", &view);
 
     let (shaded_by, legend) = shade_text(config.history.shade_by);
-    let months = history::months(&archive.incidents, end)
+    // The history page covers the twelve months of its calendar; every year (including
+    // the current one, whole) also has a page of its own, so the page stays small however
+    // long the archive.
+    let mut months: Vec<MonthView> = history::months(&archive.incidents, end)
         .into_iter()
         .map(|m| MonthView {
             key: m.key,
@@ -285,6 +305,46 @@ pub(super) fn render(
             postmortems: m.members.iter().map(|&i| cards[i].clone()).collect(),
         })
         .collect();
+    let year_of = |m: &MonthView| m.key[..4].parse::<i16>().unwrap_or_default();
+    let mut years: Vec<HistoryYear> = Vec::new();
+    for m in &months {
+        let y = year_of(m);
+        match years.last_mut() {
+            Some(last) if last.year == y => last.count += m.postmortems.len(),
+            _ => years.push(HistoryYear {
+                year: y,
+                url: format!("history/{y}/"),
+                count: m.postmortems.len(),
+            }),
+        }
+    }
+    for y in &years {
+        let view = HistoryPage {
+            base: ctx.base(
+                "history",
+                &format!("History: {}", y.year),
+                &y.url,
+                &format!("Incident history of {} by month", y.year),
+            ),
+            months: months
+                .iter()
+                .filter(|m| year_of(m) == y.year)
+                .map(|m| MonthView {
+                    key: m.key.clone(),
+                    label: m.label.clone(),
+                    postmortems: m.postmortems.clone(),
+                })
+                .collect(),
+            calendar: Vec::new(),
+            year: Some(y.year),
+            years: years.clone(),
+            shaded_by: "",
+            legend: Default::default(),
+            last: end.strftime("%-d %B %Y").to_string(),
+        };
+        r.page(&format!("{}index.html", y.url), "history.html", &view);
+    }
+    months.truncate(12);
     let view = HistoryPage {
         base: ctx.base(
             "history",
@@ -294,6 +354,8 @@ pub(super) fn render(
         ),
         months,
         calendar: history::calendar(&archive.incidents, end, config.history.shade_by),
+        year: None,
+        years,
         shaded_by,
         legend,
         last: end.strftime("%-d %B %Y").to_string(),
@@ -317,17 +379,31 @@ pub(super) fn render(
                 .map(|s| s.get_days()),
         })
         .collect();
-    let view = ActionsPage {
-        base: ctx.base(
-            "actions",
-            "Action items",
-            "actions/",
-            "Follow-up actions from every postmortem",
-        ),
-        groups,
-        open,
-        done,
-        as_of: end.strftime("%-d %B %Y").to_string(),
-    };
-    r.page("actions/index.html", "actions.html", &view);
+    let postmortems = groups.len();
+    let pages = super::paginate(&groups, config.paginate_by);
+    let total = pages.len();
+    for (k, page) in pages.into_iter().enumerate() {
+        let number = k + 1;
+        let url = super::page_url("actions/", number);
+        let title = if number == 1 {
+            "Action items".to_string()
+        } else {
+            format!("Action items (page {number} of {total})")
+        };
+        let view = ActionsPage {
+            base: ctx.base(
+                "actions",
+                &title,
+                &url,
+                "Follow-up actions from every postmortem",
+            ),
+            groups: page.to_vec(),
+            postmortems,
+            pager: super::pager("actions/", number, total),
+            open,
+            done,
+            as_of: end.strftime("%-d %B %Y").to_string(),
+        };
+        r.page(&format!("{url}index.html"), "actions.html", &view);
+    }
 }

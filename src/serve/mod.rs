@@ -77,7 +77,7 @@ pub struct Served {
     pub assets: BTreeMap<String, Payload>,
     /// Every other page and file but the search index.
     pub derived: BTreeMap<String, Payload>,
-    /// The search index (`pagefind/`).
+    /// The search index (`search-index/`).
     pub search: BTreeMap<String, Payload>,
     /// The archive of the last good build, for the writer's panels.
     archive: Option<Arc<Archive>>,
@@ -330,8 +330,8 @@ fn lower_priority(level: Background) {
     let _ = level;
 }
 
-/// A worker's own thread pool at a lower priority: its parallel work (and Pagefind's) must
-/// not queue in front of tier 1's on the global pool.
+/// A worker's own thread pool at a lower priority: its parallel work (the search indexer's
+/// too) must not queue in front of tier 1's on the global pool.
 fn worker_pool(name: &'static str, threads: usize, level: Background) -> Option<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

@@ -67,7 +67,7 @@ pub const LIVE_JS: &str = r#"(() => {
   function mine(paths) {
     let p = decodeURIComponent(location.pathname).replace(/^\/+/, "");
     if (p === "" || p.endsWith("/")) p += "index.html";
-    return paths.some(c => c === "*" || c === p || (!c.endsWith(".html") && !c.startsWith("pagefind/") && !c.endsWith(".json") && !c.endsWith(".xml") && !c.endsWith(".ics")));
+    return paths.some(c => c === "*" || c === p || (!c.endsWith(".html") && !c.startsWith("search-index/") && !c.endsWith(".json") && !c.endsWith(".xml") && !c.endsWith(".ics")));
   }
   es.addEventListener("reload", ev => {
     let paths = ["*"];

@@ -117,7 +117,7 @@ fn handle(stream: TcpStream, dir: &Path, sent: &AtomicU64) -> std::io::Result<()
                     "xml" => "application/xml",
                     _ => "application/octet-stream",
                 };
-                // Pagefind's own files are gzip already; text is compressed on the fly.
+                // The search index's .bin files are gzip already; text is compressed on the fly.
                 if gzip_ok && ctype != "application/octet-stream" {
                     let mut enc =
                         flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -237,6 +237,16 @@ async fn wait_for(c: &Client, what: &str, script: &str) -> Value {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Waits until the search page has finished a search: results and facet counts shown.
+async fn settled(c: &Client) {
+    wait_for(
+        c,
+        "the search to settle",
+        "return document.getElementById('search')?.dataset.state === 'done'",
+    )
+    .await;
 }
 
 /// The number of results the status line reports once a search has finished.
@@ -516,14 +526,20 @@ async fn browser_first_query_bytes_on_a_large_archive() {
         "`{query}`: {n} results in {:?} (page load included)",
         start.elapsed()
     );
+    let shown = downloaded(c).await;
+    report("first query, until the results are shown", &shown);
+    // Then the facet counts within the results.
+    settled(c).await;
     let entries = downloaded(c).await;
-    let total = report("first query", &entries);
+    let total = report("first query, with its facet counts", &entries);
     let index: u64 = entries
         .iter()
-        .filter(|(n, _)| n.contains("/pagefind/"))
+        .filter(|(n, _)| n.contains("/search-index/"))
         .map(|e| e.1)
         .sum();
-    eprintln!("of which pagefind/ (index, wasm, pagefind.js): {index} bytes");
+    eprintln!(
+        "of which search-index/ (manifest, engine.js, chunks, fragments, facets): {index} bytes"
+    );
 
     // A second query only adds the index chunk of its words and its results' fragments.
     let input = c.find(Locator::Css("#search-q")).await.unwrap();
@@ -536,6 +552,7 @@ async fn browser_first_query_bytes_on_a_large_archive() {
     )
     .await;
     result_count(c).await;
+    settled(c).await;
     let after = downloaded(c).await;
     report("second query, new requests", &after[entries.len()..]);
     assert!(
@@ -543,6 +560,155 @@ async fn browser_first_query_bytes_on_a_large_archive() {
         "first query downloaded {total} bytes"
     );
     b.client.clone().close().await.unwrap();
+}
+
+/// The browser's engine.js against the Rust side on the sample archive: the shared table of
+/// tokenizer cases (`src/search/tokenize_cases.json`), the stems, and the results of a set
+/// of queries, facets and sorts, which must be the same documents in the same order as
+/// `search::Index::search` gives from the same files.
+#[tokio::test]
+#[ignore = "needs Chromium and chromedriver; run with `cargo test -- --ignored`"]
+async fn browser_engine_tokenizes_and_ranks_like_the_rust_side() {
+    let (_t, public) = sample_site();
+    let ix = inquest::search::Index::read(&crate::search::index_files(&public)).unwrap();
+    let server = Server::start(public);
+    let b = browser().await;
+    let c = &b.client;
+    c.goto(&server.url("search/")).await.unwrap();
+    let cases: Value =
+        serde_json::from_str(include_str!("../../src/search/tokenize_cases.json")).unwrap();
+    let searches = json!([
+        {"q": "dns"},
+        {"q": "DNSSEC"},
+        {"q": "database failover"},
+        {"q": "deploying"},
+        {"q": "users"},
+        {"q": "the"},
+        {"q": "cache"},
+        {"q": "resolv"},
+        {"q": "10:00"},
+        {"q": "\"the database\""},
+        {"q": "expired \"certificate\""},
+        {"q": "users", "filters": {"severity": ["SEV1", "SEV2"]}},
+        {"q": "", "filters": {"year": ["2024"]}},
+        {"q": "", "filters": {"year": ["2024"]}, "sort": "date-asc"},
+        {"q": "the", "sort": "duration-desc"},
+        {"q": "the", "sort": "duration-asc"},
+        {"q": "the", "sort": "date-asc"},
+        {"q": "zzzznothing"},
+    ]);
+    let script = r#"
+        const [cases, searches, done] = arguments;
+        (async () => {
+          const base = new URL(document.getElementById("search").dataset.bundle, document.baseURI).href;
+          const e = await import(new URL("engine.js", base).href);
+          const ix = await e.open(base);
+          const tokens = cases.tokens.map(([text]) => e.terms(text));
+          const stems = cases.stems.map(([word]) => e.stemEn(word));
+          const results = [];
+          for (const s of searches) {
+            const r = await ix.search(s.q, { filters: s.filters || {}, sort: s.sort || "" });
+            const docs = [];
+            while (!r.done) docs.push(...(await r.next(1000)));
+            results.push(docs.map((d) => d.id));
+          }
+          return { tokens, stems, results };
+        })().then(done, (err) => done({ error: String(err) + " " + err.stack }));
+    "#;
+    let got = c
+        .execute_async(script, vec![cases.clone(), searches.clone()])
+        .await
+        .unwrap();
+    assert!(got.get("error").is_none(), "{got}");
+    agree(&ix, &searches, &got["results"]);
+    for (case, terms) in cases["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(got["tokens"].as_array().unwrap())
+    {
+        assert_eq!(
+            &case[1], terms,
+            "engine.js tokenizes {} differently",
+            case[0]
+        );
+    }
+    for (case, stem) in cases["stems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(got["stems"].as_array().unwrap())
+    {
+        assert_eq!(&case[1], stem, "engine.js stems {} differently", case[0]);
+    }
+
+    // A dictionary of many chunks, where prefixes span more than a word may expand into.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    for i in 0..150 {
+        let words: Vec<String> = (0..400)
+            .map(|j| format!("word{:05}x{}", (i * 37 + j * 11) % 30_000, j % 7))
+            .collect();
+        let file = root.join(format!("content/pm-{i:03}.md"));
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(
+            file,
+            format!(
+                "+++\ntitle = \"Generated {i}\"\ndate = 2024-01-{:02}\n+++\n\n{}\n",
+                i % 28 + 1,
+                words.join(" ")
+            ),
+        )
+        .unwrap();
+    }
+    std::fs::write(root.join("site.toml"), "title = \"Many words\"\n").unwrap();
+    let public = build_ok(&root, &[]);
+    let big = inquest::search::Index::read(&crate::search::index_files(&public)).unwrap();
+    assert!(big.chunks.len() > inquest::search::MAX_PREFIX_CHUNKS + 2);
+    let first = big.chunk_of("word");
+    let late = &big.chunks[first + inquest::search::MAX_PREFIX_CHUNKS + 1].0;
+    let mid = &big.chunks[big.chunks.len() / 2].0;
+    let searches = json!([
+        {"q": "word"},
+        {"q": "word1"},
+        {"q": "word000"},
+        {"q": late},
+        {"q": mid},
+        {"q": format!("{mid} generated")},
+        {"q": "generated", "sort": "date-asc"},
+    ]);
+    let server = Server::start(public);
+    c.goto(&server.url("search/")).await.unwrap();
+    let got = c
+        .execute_async(script, vec![cases.clone(), searches.clone()])
+        .await
+        .unwrap();
+    assert!(got.get("error").is_none(), "{got}");
+    agree(&big, &searches, &got["results"]);
+    b.client.clone().close().await.unwrap();
+}
+
+/// Each search's documents from engine.js (`results`, in order) are `Index::search`'s.
+fn agree(ix: &inquest::search::Index, searches: &Value, results: &Value) {
+    let mut nonempty = 0;
+    let searches = searches.as_array().unwrap();
+    for (s, js) in searches.iter().zip(results.as_array().unwrap()) {
+        let filters: std::collections::BTreeMap<String, Vec<String>> =
+            serde_json::from_value(s.get("filters").cloned().unwrap_or(json!({}))).unwrap();
+        let rust = ix.search(
+            s["q"].as_str().unwrap(),
+            &filters,
+            s.get("sort").and_then(Value::as_str).unwrap_or(""),
+        );
+        let js: Vec<u32> = serde_json::from_value(js.clone()).unwrap();
+        assert_eq!(js, rust, "engine.js and Index::search disagree on {s}");
+        nonempty += usize::from(!rust.is_empty());
+    }
+    assert!(
+        nonempty + 2 >= searches.len(),
+        "the searches find something ({nonempty} of {})",
+        searches.len()
+    );
 }
 
 #[tokio::test]

@@ -464,3 +464,155 @@ fn sitemap_uses_the_base_url_and_the_404_page_its_path() {
     let sitemap = std::fs::read_to_string(public.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("https://other.example/postmortems/"));
 }
+
+/// The titles listed on a list page and on every later page it links to with `rel=next`.
+fn titles_across_pages(public: &Path, first: &str) -> (Vec<String>, usize) {
+    let mut titles = Vec::new();
+    let mut rel = first.to_string();
+    let mut pages = 0;
+    loop {
+        let doc = page(public, &rel);
+        pages += 1;
+        titles.extend(texts(&doc, ".card-title a"));
+        let next = attrs(&doc, "nav.pages a[rel=next]", "href");
+        let Some(next) = next.first() else { break };
+        let dir = Path::new(&rel).parent().unwrap().join(next);
+        rel = format!("{}/index.html", normalise(&dir));
+        assert!(pages < 100, "{first}: the pages do not end");
+    }
+    (titles, pages)
+}
+
+/// Postmortems with action items, from `incidents.json`.
+fn count_groups(public: &Path) -> usize {
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(public.join("incidents.json")).unwrap()).unwrap();
+    json["postmortems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["action_items"].as_array().is_some_and(|a| !a.is_empty()))
+        .count()
+}
+
+#[test]
+fn long_lists_are_split_into_linked_pages_that_list_everything_once() {
+    let (_t, root) = site("basic");
+    let toml = root.join("site.toml");
+    let cfg = std::fs::read_to_string(&toml).unwrap() + "paginate_by = 1\n";
+    std::fs::write(&toml, cfg).unwrap();
+    let public = build_ok(&root, &[]);
+
+    // The home page: one postmortem per page, newest first, every one exactly once, in the
+    // same order as the unpaginated list of the other fixture build below.
+    let (home, pages) = titles_across_pages(&public, "index.html");
+    assert_eq!(pages, BASIC_TITLES.len());
+    let mut sorted = home.clone();
+    sorted.sort();
+    let mut expected: Vec<String> = BASIC_TITLES.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(sorted, expected);
+    assert!(public.join("page/4/index.html").is_file());
+    assert!(!public.join("page/5").exists());
+    assert!(!public.join("page/1").exists(), "page 1 is the list itself");
+    let last = page(&public, "page/4/index.html");
+    assert_eq!(texts(&last, "nav.pages [aria-current=page]"), ["4"]);
+    assert!(attrs(&last, "nav.pages a[rel=next]", "href").is_empty());
+    assert_eq!(
+        attrs(&last, "nav.pages a[rel=prev]", "href"),
+        ["../../page/3/"]
+    );
+    // The summary and calendar strip are on the first page only.
+    assert_eq!(
+        texts(&page(&public, "index.html"), ".summary-strip").len(),
+        1
+    );
+    assert!(texts(&last, ".summary-strip").is_empty());
+
+    // Term pages: the pages of each term list exactly the postmortems its count says, and
+    // at least one term here has more than one page.
+    let mut paged_terms = 0;
+    for tax in ["tags", "services"] {
+        let index = page(&public, &format!("{tax}/index.html"));
+        for href in attrs(&index, "main a[href]", "href") {
+            // `../tags/dns/` from `tags/`.
+            let Some(term) = href.strip_prefix(&format!("../{tax}/")) else {
+                continue;
+            };
+            let first = format!("{tax}/{term}index.html");
+            let h1 = texts(&page(&public, &first), "h1 .count");
+            let count: usize = h1[0].split_whitespace().next().unwrap().parse().unwrap();
+            let (titles, pages) = titles_across_pages(&public, &first);
+            assert_eq!(titles.len(), count, "{first}: {titles:?}");
+            assert_eq!(
+                titles.iter().collect::<BTreeSet<_>>().len(),
+                count,
+                "{first} lists a postmortem twice: {titles:?}"
+            );
+            assert_eq!(pages, count.max(1), "{first}");
+            if pages > 1 {
+                paged_terms += 1;
+                // Later pages still link to the term's feed.
+                let later = page(&public, &format!("{tax}/{term}page/2/index.html"));
+                assert!(
+                    attrs(&later, "link[rel=alternate]", "href").contains(&"../../atom.xml".into()),
+                    "{first}: page 2 lost the term feed"
+                );
+            }
+        }
+    }
+    assert!(
+        paged_terms > 0,
+        "no term of the fixture has two postmortems"
+    );
+
+    assert_links_resolve(&public);
+
+    // `paginate_by = 0`: everything on one page, no `page/` folders.
+    let cfg = std::fs::read_to_string(&toml)
+        .unwrap()
+        .replace("paginate_by = 1", "paginate_by = 0");
+    std::fs::write(&toml, cfg).unwrap();
+    let public = build_ok(&root, &[]);
+    assert_eq!(
+        texts(&page(&public, "index.html"), ".card-title a"),
+        home,
+        "the pages together list what the single page lists, in its order"
+    );
+    assert!(!public.join("page").exists());
+    assert!(texts(&page(&public, "index.html"), "nav.pages").is_empty());
+}
+
+#[test]
+fn the_action_ledger_is_split_into_pages_that_list_each_postmortem_once() {
+    let (_t, root) = site("stats");
+    let toml = root.join("site.toml");
+    let cfg = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("paginate_by = 2\n{cfg}")).unwrap();
+    let public = build_ok(&root, &[]);
+    // The action-item ledger: two postmortems' items a page, each postmortem once, and the
+    // totals on every page count all of them.
+    let with_items = count_groups(&public);
+    let mut groups = Vec::new();
+    let mut rel = "actions/index.html".to_string();
+    let mut pages = 0;
+    loop {
+        pages += 1;
+        let doc = page(&public, &rel);
+        groups.extend(texts(&doc, ".action-group h2"));
+        let lede = texts(&doc, ".lede").join(" ");
+        assert!(
+            lede.contains(&format!("across {with_items} postmortem")),
+            "{rel}: {lede}"
+        );
+        let Some(next) = attrs(&doc, "nav.pages a[rel=next]", "href").pop() else {
+            break;
+        };
+        let dir = Path::new(&rel).parent().unwrap().join(next);
+        rel = format!("{}/index.html", normalise(&dir));
+    }
+    assert!(pages > 2, "{pages} pages: {groups:?}");
+    assert_eq!(groups.len(), with_items);
+    assert_eq!(groups.iter().collect::<BTreeSet<_>>().len(), groups.len());
+    assert_links_resolve(&public);
+}

@@ -20,8 +20,8 @@ fn sentinel(i: usize) -> String {
     format!("sentinelinternal{i:02}")
 }
 
-/// Gzip files (Pagefind's index, fragments, filters and metadata) decompressed, without the
-/// `pagefind_dcd` signature; other files as they are.
+/// Gzip files (the search index's chunks, fragments, facets) decompressed; other files as
+/// they are.
 fn decoded(bytes: &[u8]) -> (Vec<u8>, bool) {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return (bytes.to_vec(), false);
@@ -30,16 +30,18 @@ fn decoded(bytes: &[u8]) -> (Vec<u8>, bool) {
     flate2::read::GzDecoder::new(bytes)
         .read_to_end(&mut out)
         .expect("a gzip file decodes");
-    let out = out
-        .strip_prefix(b"pagefind_dcd")
-        .map_or(out.clone(), <[u8]>::to_vec);
     (out, true)
 }
 
-/// Every output file (relative path → decoded, lowercased bytes) and how many were gzip.
+/// Where `output` puts the search index as `search::Index` decodes it: every term, facet
+/// value and fragment, one a line (`Index::text`).
+const DECODED_INDEX: &str = "search-index/(decoded)";
+
+/// Every output file (relative path → decoded, lowercased bytes) and how many were gzip;
+/// plus the whole search index decoded, under `DECODED_INDEX`.
 fn output(dir: &Path) -> (BTreeMap<String, Vec<u8>>, usize) {
     let mut gz = 0;
-    let files = snapshot(dir)
+    let mut files: BTreeMap<String, Vec<u8>> = snapshot(dir)
         .into_iter()
         .map(|(rel, bytes)| {
             let (bytes, was_gz) = decoded(&bytes);
@@ -47,6 +49,12 @@ fn output(dir: &Path) -> (BTreeMap<String, Vec<u8>>, usize) {
             (rel.to_lowercase(), bytes.to_ascii_lowercase())
         })
         .collect();
+    let index = inquest::search::Index::read(&crate::search::index_files(dir))
+        .expect("the search index decodes");
+    files.insert(
+        DECODED_INDEX.into(),
+        index.text().into_bytes().to_ascii_lowercase(),
+    );
     (files, gz)
 }
 
@@ -116,7 +124,7 @@ fn no_internal_text_reaches_any_public_output_file() {
     ] {
         assert!(files.contains_key(must), "{must} is in the public output");
     }
-    assert!(gz >= 4, "the Pagefind files were decoded ({gz})");
+    assert!(gz >= 4, "the search index's files were decoded ({gz})");
     let leaks = sentinels_in(&files);
     assert!(
         leaks.is_empty(),
@@ -135,7 +143,7 @@ fn no_internal_text_reaches_any_public_output_file() {
         assert!(
             files
                 .iter()
-                .any(|(rel, b)| rel.starts_with("pagefind/") && contains(b, word)),
+                .any(|(rel, b)| rel.starts_with("search-index/t/") && contains(b, word)),
             "{word} in the search index"
         );
     }
@@ -187,7 +195,7 @@ fn no_internal_text_reaches_any_public_output_file() {
         assert!(
             found[&sentinel(i)]
                 .iter()
-                .any(|f| f.starts_with("pagefind/index/")),
+                .any(|f| f.starts_with("search-index/t/")),
             "{} in the internal word index",
             sentinel(i)
         );

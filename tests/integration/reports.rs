@@ -173,3 +173,53 @@ fn the_action_ledger_counts_open_and_done_items_with_their_age() {
         "{meta:?}"
     );
 }
+
+#[test]
+fn history_shows_twelve_months_and_every_year_has_its_own_page() {
+    let (_t, root) = site("stats");
+    let toml = root.join("site.toml");
+    let cfg = std::fs::read_to_string(&toml)
+        .unwrap()
+        .replace("end = \"2024-03-31\"", "end = \"2024-12-31\"");
+    std::fs::write(&toml, cfg).unwrap();
+    let public = build_ok(&root, &[]);
+    let doc = page(&public, "history/index.html");
+    let months = texts(&doc, ".history-month h3");
+    assert_eq!(months.len(), 12, "{months:?}");
+    assert_eq!(months.first().map(String::as_str), Some("December 2024"));
+    assert_eq!(months.last().map(String::as_str), Some("January 2024"));
+    // The 2023 incidents are before the twelve months: only on the 2023 page.
+    assert_eq!(
+        attrs(&doc, ".years-nav a", "href"),
+        ["../history/2024/", "../history/2023/"]
+    );
+    let listed = |doc: &scraper::Html| texts(doc, ".history-list li a");
+    let y2024 = page(&public, "history/2024/index.html");
+    let y2023 = page(&public, "history/2023/index.html");
+    assert_eq!(
+        texts(&y2023, ".history-month h3"),
+        ["December 2023", "November 2023"]
+    );
+    assert!(
+        texts(&y2023, ".cal-month").is_empty(),
+        "no calendar on a year page"
+    );
+    assert_eq!(texts(&y2023, ".years-nav [aria-current=page]"), ["2023"]);
+    // Every dated postmortem is on exactly one year page, and the 2024 page lists what the
+    // main page lists.
+    let mut all: Vec<String> = listed(&y2024).into_iter().chain(listed(&y2023)).collect();
+    assert_eq!(listed(&y2024), listed(&doc));
+    let n = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), n);
+    let dated = std::fs::read_to_string(public.join("incidents.json")).unwrap();
+    let dated: serde_json::Value = serde_json::from_str(&dated).unwrap();
+    let dated = dated["postmortems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !p["date"].is_null())
+        .count();
+    assert_eq!(n, dated);
+}

@@ -1,35 +1,21 @@
-//! The search index and page: the index files exist, cover every postmortem of
-//! `incidents.json` with the right filters, and every page carries a search form that works
-//! without JavaScript (a GET to `search/`).
+//! The search index and page: the index files exist and, decoded by `search::Index`, cover
+//! every postmortem of `incidents.json` with the right url, title, filters and sort keys;
+//! words find their postmortems; drafts stay out; every page carries a search form that
+//! works without JavaScript (a GET to `search/`).
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
+use inquest::search::Index;
 use serde_json::Value;
 
 use crate::support::*;
 
-/// Pagefind's files are gzip with a `pagefind_dcd` signature inside.
-pub fn pagefind_decode(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .expect("pagefind files are gzip");
-    out.strip_prefix(b"pagefind_dcd")
-        .expect("pagefind signature")
-        .to_vec()
-}
-
-/// url → fragment (url, content, meta, filters) of every indexed page.
-fn fragments(public: &Path) -> BTreeMap<String, Value> {
-    std::fs::read_dir(public.join("pagefind/fragment"))
-        .unwrap()
-        .map(|e| {
-            let bytes = std::fs::read(e.unwrap().path()).unwrap();
-            let v: Value = serde_json::from_slice(&pagefind_decode(&bytes)).unwrap();
-            (v["url"].as_str().unwrap().to_string(), v)
-        })
+/// The files under `search-index/`, as `search::index` returned them.
+pub fn index_files(public: &Path) -> Vec<(String, Vec<u8>)> {
+    snapshot(&public.join("search-index"))
+        .into_iter()
+        .map(|(rel, bytes)| (format!("search-index/{rel}"), bytes))
         .collect()
 }
 
@@ -39,81 +25,143 @@ fn strings(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+fn found(ix: &Index, q: &str) -> Vec<String> {
+    ix.urls(&ix.search(q, &BTreeMap::new(), ""))
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
 #[test]
 fn search_index_covers_every_postmortem_with_its_filters() {
     let (_t, root) = site("basic");
     let public = build_ok(&root, &[]);
-    for f in ["pagefind/pagefind.js", "pagefind/pagefind-entry.json"] {
+    for f in ["search-index/manifest.json", "search-index/engine.js"] {
         assert!(public.join(f).is_file(), "{f} is missing");
     }
-    let entry: Value = serde_json::from_slice(
-        &std::fs::read(public.join("pagefind/pagefind-entry.json")).unwrap(),
-    )
-    .unwrap();
-    let hash = entry["languages"]["en"]["hash"].as_str().unwrap();
-    let meta = std::fs::read(public.join(format!("pagefind/pagefind.{hash}.pf_meta"))).unwrap();
-    assert!(!pagefind_decode(&meta).is_empty());
-    assert!(
-        std::fs::read_dir(public.join("pagefind/index"))
-            .unwrap()
-            .count()
-            > 0
-    );
+    let ix = Index::read(&index_files(&public)).expect("the index decodes");
+    assert!(!ix.chunks.is_empty());
 
     let json: Value =
         serde_json::from_slice(&std::fs::read(public.join("incidents.json")).unwrap()).unwrap();
     let records = json["postmortems"].as_array().unwrap();
-    let frags = fragments(&public);
-    let urls: Vec<&str> = records.iter().map(|r| r["url"].as_str().unwrap()).collect();
-    assert_eq!(
-        frags.keys().map(String::as_str).collect::<Vec<_>>(),
-        {
-            let mut u = urls.clone();
-            u.sort();
-            u
-        },
-        "one search record per postmortem, and no other"
-    );
-    for r in records {
-        let f = &frags[r["url"].as_str().unwrap()];
+    // Ids: oldest first, incidents.json newest first.
+    let urls: Vec<&str> = records
+        .iter()
+        .rev()
+        .map(|r| r["url"].as_str().unwrap())
+        .collect();
+    let docs: Vec<&str> = ix.docs.iter().map(|d| d.fragment.url.as_str()).collect();
+    assert_eq!(docs, urls, "one document per postmortem, and no other");
+    for (r, d) in records.iter().rev().zip(&ix.docs) {
         let url = &r["url"];
-        assert_eq!(f["meta"]["title"], r["title"], "{url}");
-        assert_eq!(strings(&f["filters"]["tag"]), strings(&r["tags"]), "{url}");
-        assert_eq!(
-            strings(&f["filters"]["service"]),
-            strings(&r["services"]),
-            "{url}"
-        );
+        let f = &d.fragment;
+        let filter = |name: &str| d.filters.get(name).cloned().unwrap_or_default();
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        assert_eq!(f.title, r["title"].as_str().unwrap(), "{url}");
+        assert_eq!(filter("tag"), sorted(strings(&r["tags"])), "{url}");
+        assert_eq!(f.tags, strings(&r["tags"]), "{url}");
+        assert_eq!(filter("service"), sorted(strings(&r["services"])), "{url}");
+        assert_eq!(f.services, strings(&r["services"]), "{url}");
         let severity: Vec<String> = r["severity"]
             .as_str()
             .map(String::from)
             .into_iter()
             .collect();
-        assert_eq!(strings(&f["filters"]["severity"]), severity, "{url}");
+        assert_eq!(filter("severity"), severity, "{url}");
+        assert_eq!(f.severity.as_deref(), r["severity"].as_str(), "{url}");
         let year: Vec<String> = r["date"]
             .as_str()
             .map(|d| d[..4].to_string())
             .into_iter()
             .collect();
-        assert_eq!(strings(&f["filters"]["year"]), year, "{url}");
-        assert_eq!(f["meta"]["date"], r["date"], "{url}");
+        assert_eq!(filter("year"), year, "{url}");
+        assert_eq!(f.date.as_deref(), r["date"].as_str(), "{url}");
+        assert_eq!(
+            d.duration.map(u64::from),
+            r["duration_minutes"].as_u64(),
+            "{url}"
+        );
     }
     // The body text is indexed, front-matter summaries too.
-    let dns = &frags["postmortems/2024-02-03-dns-cache-poisoned/"];
-    assert!(dns["content"].as_str().unwrap().len() > 100);
+    let dns = ix
+        .docs
+        .iter()
+        .find(|d| d.fragment.url == "postmortems/2024-02-03-dns-cache-poisoned/")
+        .unwrap();
+    assert!(dns.fragment.text.contains("drained load balancer"));
+    assert!(dns.fragment.text.contains("min_ttl"));
+}
+
+#[test]
+fn a_word_finds_its_postmortem_and_no_other() {
+    let (_t, root) = site("basic");
+    let public = build_ok(&root, &[]);
+    let ix = Index::read(&index_files(&public)).unwrap();
+    let dns = "postmortems/2024-02-03-dns-cache-poisoned/";
+    // From the summary, a code block, the title; a prefix; a stem.
+    assert_eq!(found(&ix, "drained"), [dns]);
+    assert_eq!(found(&ix, "min_ttl"), [dns]);
+    assert_eq!(found(&ix, "stale records"), [dns]);
+    assert_eq!(found(&ix, "resolv"), [dns]);
+    assert_eq!(found(&ix, "flushing"), [dns], "`flushing` finds `flushed`");
+    assert_eq!(
+        found(&ix, "intermediate chain"),
+        ["postmortems/login-errors/"]
+    );
+    assert!(found(&ix, "zzzzunknownword").is_empty());
+    // A title hit first: `certificate` is in the login postmortem's title.
+    assert_eq!(found(&ix, "certificate")[0], "postmortems/login-errors/");
+}
+
+#[test]
+fn facets_hold_exactly_the_postmortems_of_each_value() {
+    let (_t, root) = site("basic");
+    let public = build_ok(&root, &[]);
+    let ix = Index::read(&index_files(&public)).unwrap();
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(public.join("incidents.json")).unwrap()).unwrap();
+    let mut want: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in json["postmortems"].as_array().unwrap().iter().rev() {
+        for t in strings(&r["tags"]) {
+            want.entry(t)
+                .or_default()
+                .push(r["url"].as_str().unwrap().to_string());
+        }
+    }
+    let got: BTreeMap<String, Vec<String>> = ix.facets["tag"]
+        .iter()
+        .map(|(v, ids)| {
+            (
+                v.clone(),
+                ix.urls(ids).into_iter().map(String::from).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
 }
 
 #[test]
 fn drafts_stay_out_of_the_search_index() {
     let (_t, root) = site("basic");
     let public = build_ok(&root, &[]);
-    assert!(!fragments(&public).contains_key("postmortems/2023-11-30-draft-queue/"));
-    for (path, bytes) in snapshot(&public.join("pagefind")) {
-        if path.ends_with(".pf_fragment") {
-            let text = String::from_utf8(pagefind_decode(&bytes)).unwrap();
-            assert!(!text.contains("Queue backlog"), "{path} holds the draft");
-        }
-    }
+    let ix = Index::read(&index_files(&public)).unwrap();
+    assert!(ix
+        .docs
+        .iter()
+        .all(|d| d.fragment.url != "postmortems/2023-11-30-draft-queue/"));
+    let text = ix.text();
+    assert!(
+        !text.contains("Queue backlog"),
+        "the draft's title is indexed"
+    );
+    // With --drafts it is there (so the check above can fail).
+    let with = build_ok(&root, &["--drafts"]);
+    let ix = Index::read(&index_files(&with)).unwrap();
+    assert!(ix.text().contains("Queue backlog"));
 }
 
 #[test]
@@ -148,7 +196,10 @@ fn search_page_lists_every_facet_value_with_its_count() {
     let public = build_ok(&root, &[]);
     let doc = page(&public, "search/index.html");
     assert_eq!(attrs(&doc, "form#search", "method"), ["get"]);
-    assert_eq!(attrs(&doc, "form#search", "data-bundle"), ["../pagefind/"]);
+    assert_eq!(
+        attrs(&doc, "form#search", "data-bundle"),
+        ["../search-index/"]
+    );
     assert_eq!(attrs(&doc, "script[type=module]", "src"), ["../search.js"]);
     assert!(public.join("search.js").is_file());
     assert_eq!(

@@ -249,3 +249,60 @@ fn serve_previews_either_edition() {
     assert_eq!(get(public.port, vault).unwrap().0, 404);
     assert_eq!(get(internal.port, vault).unwrap().0, 200);
 }
+
+/// The body of a GET, as bytes (`Content-Length` or chunked).
+fn get_bytes(port: u16, path: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&buf[..split]).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{path}: {head}");
+    let mut body = &buf[split + 4..];
+    if !head.contains("transfer-encoding: chunked") {
+        return body.to_vec();
+    }
+    let mut out = Vec::new();
+    loop {
+        let line_end = body.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&body[..line_end]).unwrap().trim(), 16)
+                .unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&body[line_end + 2..line_end + 2 + size]);
+        body = &body[line_end + 2 + size + 2..];
+    }
+}
+
+#[test]
+fn serves_the_search_index_from_memory_as_the_build_writes_it() {
+    let (_t, root) = site("basic");
+    let built = crate::search::index_files(&build_ok(&root, &[]));
+    assert!(built.len() > 5);
+    let server = start(&root);
+    // The search tier comes after the pages.
+    wait_for(
+        || {
+            get(server.port, "/search-index/manifest.json")
+                .map(|r| r.0 == 200)
+                .unwrap_or(false)
+        },
+        "the search index",
+    );
+    for (path, bytes) in &built {
+        assert_eq!(
+            &get_bytes(server.port, &format!("/{path}")),
+            bytes,
+            "{path}"
+        );
+    }
+}

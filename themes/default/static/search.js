@@ -1,35 +1,34 @@
-// inquest search page: runs the query and facets of the form in #search against the Pagefind
-// index (built by `inquest build` into pagefind/), renders the results and keeps the URL in
-// step (search/?q=dns&tag=network&sort=date-desc) so a search can be shared. The index is
-// chunked: a query downloads the index metadata, the chunk holding its words and one small
-// fragment per shown result, never the whole index. All URLs are relative to this page.
+// inquest search page: runs the query and facets of the form in #search against inquest's
+// search index (built by `inquest build` into search-index/, read by its engine.js),
+// renders the results and keeps the URL in step (search/?q=dns&tag=network&sort=date-desc)
+// so a search can be shared. The index is chunked: a query downloads the small manifest,
+// the dictionary chunks holding its words and one fragment per shown result; facet counts
+// follow once the results are on screen. All URLs are relative to this page.
 const form = document.getElementById("search");
 const input = document.getElementById("search-q");
 const sortSelect = document.getElementById("search-sort");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-list");
 const more = document.getElementById("search-more");
-const facetsPanel = document.getElementById("search-facets");
 const root = form.dataset.root;
 const PAGE = 10;
 const FACETS = [...form.querySelectorAll("fieldset[data-facet]")].map((f) => f.dataset.facet);
 const baseTitle = document.title;
 
-let pagefind = null;
-let current = { results: [], shown: 0 };
+let index = null;
+let current = null;
 let searchId = 0;
-let filtersLoaded = false;
 
 async function engine() {
-  if (!pagefind) {
-    const url = new URL(form.dataset.bundle + "pagefind.js", document.baseURI).href;
-    pagefind = await import(url);
-    // No web worker: one download less before the first result, and the search itself takes
-    // milliseconds even at 10,000 postmortems.
-    await pagefind.options({ noWorker: true, excerptLength: 24 });
-    await pagefind.init();
+  if (!index) {
+    index = (async () => {
+      const base = new URL(form.dataset.bundle, document.baseURI).href;
+      const mod = await import(new URL("engine.js", base).href);
+      return mod.open(base);
+    })();
+    index.catch(() => (index = null));
   }
-  return pagefind;
+  return index;
 }
 
 /** The form's state: query, sort and the checked values of each facet. */
@@ -74,62 +73,78 @@ function plural(n, word) {
   return `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
 }
 
+function describe(r, state) {
+  const filterCount = Object.keys(state.filters).length;
+  // A query with "quotes" is shown as typed, without quotes around it.
+  const what = !state.q ? "" : state.q.includes('"') ? ` for ${state.q}` : ` for “${state.q}”`;
+  const narrowed = filterCount ? ` with ${plural(filterCount, "filter")}` : "";
+  if (!r.exact) {
+    // A phrase is checked in each postmortem's text as it is shown, a few dozen at a time.
+    const found = r.checked - r.rejected;
+    const left = r.ids.length - r.checked;
+    return `${plural(found, "postmortem")} found${what}${narrowed} among the first ${r.checked.toLocaleString()} with all its words; ${left.toLocaleString()} more to check.`;
+  }
+  const n = r.count;
+  return n ? `${plural(n, "postmortem")} found${what}${narrowed}.` : `No postmortem found${what}${narrowed}.`;
+}
+
 async function run(state, { push = false } = {}) {
   const id = ++searchId;
+  // "done" once results and facet counts are on screen (tests wait for it).
+  form.dataset.state = "busy";
   const url = toUrl(state);
   if (url !== location.pathname + location.search) {
     history[push ? "pushState" : "replaceState"](null, "", url);
   }
   document.title = state.q ? `“${state.q}” · ${baseTitle}` : baseTitle;
-  const filterCount = Object.keys(state.filters).length;
-  if (!state.q && !filterCount) {
+  if (!state.q && !Object.keys(state.filters).length) {
+    current = null;
     list.replaceChildren();
     more.hidden = true;
     status.textContent = `Type words to search ${plural(Number(form.dataset.count), "postmortem")}, or choose filters.`;
     updateCounts(null);
+    form.dataset.state = "done";
     return;
   }
   status.textContent = "Searching…";
-  let pf;
+  let r;
   try {
-    pf = await engine();
+    const ix = await engine();
+    r = await ix.search(state.q, { filters: state.filters, sort: state.sort });
   } catch (e) {
-    status.textContent = "The search index could not be loaded. Is the site served over HTTP?";
+    if (id === searchId) {
+      status.textContent = "The search index could not be loaded. Is the site served over HTTP?";
+      form.dataset.state = "done";
+    }
     console.error(e);
     return;
   }
-  const options = { filters: {} };
-  for (const [name, values] of Object.entries(state.filters)) options.filters[name] = { any: values };
-  let sort = state.sort;
-  // A filter-only search has no relevance to rank by: newest first, like the archive.
-  if (!state.q && !sort) sort = "date-desc";
-  if (sort) {
-    const [key, dir] = sort.split("-");
-    options.sort = { [key]: dir };
-  }
-  const search = await pf.search(state.q || null, options);
-  if (id !== searchId || !search) return;
-  current = { results: search.results, shown: 0 };
+  if (id !== searchId) return;
+  current = r;
   list.replaceChildren();
   await showMore(id);
   if (id !== searchId) return;
-  const n = search.results.length;
-  const what = state.q ? ` for “${state.q}”` : "";
-  const narrowed = filterCount ? ` with ${plural(filterCount, "filter")}` : "";
-  status.textContent = n ? `${plural(n, "postmortem")} found${what}${narrowed}.` : `No postmortem found${what}${narrowed}.`;
-  updateCounts(filtersLoaded ? search.filters : null);
+  status.textContent = describe(r, state);
+  // Facet counts within these results: their files come after the results are on screen.
+  try {
+    const counts = await (await engine()).counts(r);
+    if (id === searchId) updateCounts(counts);
+  } catch (e) {
+    console.error(e);
+  }
+  if (id === searchId) form.dataset.state = "done";
 }
 
 async function showMore(id) {
-  const slice = current.results.slice(current.shown, current.shown + PAGE);
-  const data = await Promise.all(slice.map((r) => r.data()));
+  const r = current;
+  const docs = await r.next(PAGE);
   if (id !== searchId) return;
-  const first = current.shown;
-  for (const d of data) list.append(renderResult(d));
-  current.shown += slice.length;
-  more.hidden = current.shown >= current.results.length;
-  more.textContent = `Show more results (${(current.results.length - current.shown).toLocaleString()} left)`;
-  return first;
+  for (const d of docs) list.append(renderResult(d));
+  const left = r.ids.length - r.checked;
+  more.hidden = left <= 0;
+  more.textContent = r.exact
+    ? `Show more results (${left.toLocaleString()} left)`
+    : `Show more results (${left.toLocaleString()} more to check)`;
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -139,8 +154,7 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-function renderResult(d) {
-  const m = d.meta || {};
+function renderResult(m) {
   const sev = m.severity_class || "sev-unknown";
   const date = m.date
     ? el("time", { datetime: m.date }, m.date_human || m.date)
@@ -148,11 +162,10 @@ function renderResult(d) {
   const badges = el("span", { class: "badges" });
   if (m.severity) badges.append(el("span", { class: `badge ${sev}`, title: "Severity" }, m.severity));
   if (m.duration) badges.append(el("span", { class: "badge duration", title: "Duration" }, el("span", { class: "visually-hidden" }, "Duration: "), m.duration));
+  // The excerpt is plain text with the matched words marked: built as nodes, never as HTML.
   const excerpt = el("p", { class: "card-summary result-excerpt" });
-  // Pagefind's excerpt is the indexed text with `<` and `>` escaped and the matched words
-  // wrapped in <mark>.
-  excerpt.innerHTML = d.excerpt;
-  const terms = [m.services, m.tags].filter(Boolean).join(" · ");
+  for (const part of m.excerpt) excerpt.append(part.mark ? el("mark", {}, part.text) : part.text);
+  const terms = [(m.services || []).join(", "), (m.tags || []).join(", ")].filter(Boolean).join(" · ");
   return el(
     "li",
     { class: `card result ${sev}` },
@@ -160,14 +173,14 @@ function renderResult(d) {
     el(
       "div",
       { class: "card-body" },
-      el("h3", { class: "card-title" }, el("a", { href: root + (d.raw_url || d.url) }, m.title || d.raw_url)),
+      el("h3", { class: "card-title" }, el("a", { href: root + m.url }, m.title || m.url)),
       el("div", { class: "card-meta" }, badges, terms ? el("span", { class: "result-terms" }, terms) : null),
       excerpt,
     ),
   );
 }
 
-/** Facet counts: within the current results once the filter index is loaded, else totals. */
+/** Facet counts: within the current results, or the totals when there are none. */
 function updateCounts(counts) {
   for (const box of form.querySelectorAll("fieldset[data-facet] input")) {
     const span = box.parentElement.querySelector(".facet-count");
@@ -176,18 +189,6 @@ function updateCounts(counts) {
     box.parentElement.classList.toggle("zero", counts !== null && n === 0 && !box.checked);
   }
 }
-
-// The filter index is loaded only when someone reaches for the facets, so the first query
-// stays small; after that, counts follow the results.
-async function loadFilters() {
-  if (filtersLoaded) return;
-  filtersLoaded = true;
-  const pf = await engine();
-  await pf.filters();
-  run(readForm());
-}
-facetsPanel.addEventListener("focusin", loadFilters, { once: true });
-facetsPanel.addEventListener("pointerenter", loadFilters, { once: true });
 
 let timer = null;
 input.addEventListener("input", () => {
@@ -203,8 +204,12 @@ form.addEventListener("submit", (e) => {
   run(readForm(), { push: true });
 });
 more.addEventListener("click", async () => {
-  const first = current.shown;
-  await showMore(searchId);
+  if (!current) return;
+  const first = list.children.length;
+  const id = searchId;
+  await showMore(id);
+  if (id !== searchId) return;
+  if (!current.exact || current.done) status.textContent = describe(current, readForm());
   // Keyboard users land on the first new result instead of at the end of the page.
   list.children[first]?.querySelector("a")?.focus();
 });
