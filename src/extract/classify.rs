@@ -18,6 +18,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::hints::Hints;
+use super::keywords::Keywords;
 use super::Line;
 use crate::config::ExtractConfig;
 use crate::model::{Found, Source};
@@ -238,15 +239,31 @@ fn cached(words: &[String], plurals: bool) -> Option<std::rc::Rc<Regex>> {
     })
 }
 
-/// All built-in keywords in one regex (one pass over the text), longest first so
-/// `load balancer` wins over shorter overlaps.
-static BUILTIN_TAGS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let mut words: Vec<String> = TAG_KEYWORDS
+/// The built-in keywords, longest first (ties in table order), so `load balancer` wins over
+/// shorter overlaps.
+pub(crate) fn builtin_words() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = TAG_KEYWORDS
         .iter()
-        .flat_map(|(_, ws)| ws.iter().map(|w| w.to_string()))
+        .flat_map(|(_, ws)| ws.iter().copied())
         .collect();
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    keyword_re(&words).expect("built-in tag keywords form a regex")
+    words
+}
+
+static BUILTIN_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(builtin_words);
+
+/// All built-in keywords, found in one pass over the text.
+static BUILTIN: LazyLock<Keywords> = LazyLock::new(|| {
+    Keywords::new(&BUILTIN_WORDS).expect("built-in tag keywords start and end with letters")
+});
+
+/// For each keyword of [`BUILTIN_WORDS`] found with nothing, `s` or `es` after it, the tag
+/// (index in [`TAG_KEYWORDS`]) that [`builtin_tag`] gives the text found.
+static BUILTIN_TAGS: LazyLock<Vec<[Option<usize>; 3]>> = LazyLock::new(|| {
+    BUILTIN_WORDS
+        .iter()
+        .map(|w| ["", "s", "es"].map(|suffix| builtin_tag(&format!("{w}{suffix}"))))
+        .collect()
 });
 
 /// Every built-in keyword with the index of its tag in [`TAG_KEYWORDS`], sorted by keyword.
@@ -386,44 +403,59 @@ pub fn tags(
         }
         s.count += 1;
     };
-    let mut read = |text: &str, place: &mut dyn FnMut(usize) -> Option<&'static str>| {
-        for m in BUILTIN_TAGS_RE.find_iter(text) {
-            if let Some(tag) = builtin_tag(m.as_str()) {
-                note(tag, m.as_str(), place(m.start()));
+    let mut builtin = |text: &str, place: Option<&'static str>| {
+        BUILTIN.find(text, |start, end, k| {
+            let suffix = end - start - BUILTIN_WORDS[k].len();
+            if let Some(tag) = BUILTIN_TAGS[k][suffix] {
+                note(tag, &text[start..end], place);
             }
-        }
-        for ((_, re), &slot) in extra.iter().zip(&slot) {
-            for m in re.find_iter(text) {
-                note(slot, m.as_str(), place(m.start()));
-            }
-        }
+        });
     };
-    read(title, &mut |_| Some("the title"));
+    builtin(title, Some("the title"));
     if let Some(s) = summary {
-        read(s, &mut |_| Some("the summary"));
+        builtin(s, Some("the summary"));
     }
-    // The body as one text (lines joined), and where each line starts in it.
+    // The body, a line at a time (no keyword holds a line break).
     let lead = summary_lines(lines);
-    let mut text = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
-    let mut starts: Vec<(usize, u32)> = Vec::with_capacity(lines.len());
-    for l in lines.iter().filter(|l| !l.code) {
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        starts.push((text.len(), l.no));
-        text.push_str(l.text);
+    let body = || lines.iter().filter(|l| !l.code);
+    for l in body() {
+        builtin(l.text, lead.contains(&l.no).then_some("the summary"));
     }
-    // Matches come in order: the line they are on is found by walking forward.
-    let mut k = 0;
-    read(&text, &mut |at| {
-        while k + 1 < starts.len() && starts[k + 1].0 <= at {
-            k += 1;
+    // The site's own keywords, after the built-in ones.
+    if !extra.is_empty() {
+        let mut site = |text: &str, place: &mut dyn FnMut(usize) -> Option<&'static str>| {
+            for ((_, re), &slot) in extra.iter().zip(&slot) {
+                for m in re.find_iter(text) {
+                    note(slot, m.as_str(), place(m.start()));
+                }
+            }
+        };
+        site(title, &mut |_| Some("the title"));
+        if let Some(s) = summary {
+            site(s, &mut |_| Some("the summary"));
         }
-        starts
-            .get(k)
-            .is_some_and(|(_, no)| lead.contains(no))
-            .then_some("the summary")
-    });
+        // The body as one text (lines joined), and where each line starts in it.
+        let mut text = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
+        let mut starts: Vec<(usize, u32)> = Vec::with_capacity(lines.len());
+        for l in body() {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            starts.push((text.len(), l.no));
+            text.push_str(l.text);
+        }
+        // Matches come in order: the line they are on is found by walking forward.
+        let mut k = 0;
+        site(&text, &mut |at| {
+            while k + 1 < starts.len() && starts[k + 1].0 <= at {
+                k += 1;
+            }
+            starts
+                .get(k)
+                .is_some_and(|(_, no)| lead.contains(no))
+                .then_some("the summary")
+        });
+    }
     let names = TAG_KEYWORDS
         .iter()
         .map(|(t, _)| t.to_string())

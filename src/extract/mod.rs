@@ -10,6 +10,7 @@ pub mod duration;
 pub mod front;
 pub mod hints;
 pub mod impact;
+mod keywords;
 pub mod numbers;
 mod prose;
 pub mod sanity;
