@@ -24,13 +24,12 @@ use super::hints::bit_mask;
 /// Keywords prepared for [`Keywords::find`].
 #[derive(Debug, Clone)]
 pub struct Keywords {
-    /// The keywords in the order they are preferred.
-    words: Vec<Word>,
     /// For each first letter and [`class`] of the byte after it (at `letter << 5 | class`),
     /// where the keywords that start so are in `order`: `(from, count)`.
-    by_start: [(u16, u16); 26 << 5],
-    /// Keywords (indices in `words`) grouped by how they start, in order within a group.
-    order: Vec<u16>,
+    by_start: [(u16, u16); 1 << 10],
+    /// The keywords with their places in the list, grouped by how they start, in order
+    /// within a group.
+    order: Vec<(u16, Word)>,
 }
 
 /// One keyword, lower-cased: its first eight bytes as a number (little-endian, zeros
@@ -48,20 +47,11 @@ struct Word {
 }
 
 impl Word {
-    /// True when `b` starts with the keyword, in any case.
-    fn starts(&self, b: &[u8]) -> bool {
-        if b.len() < self.len {
-            return false;
-        }
-        let head = match b.first_chunk::<8>() {
-            Some(h) => u64::from_le_bytes(*h),
-            None => {
-                let mut h = [0u8; 8];
-                h[..b.len()].copy_from_slice(b);
-                u64::from_le_bytes(h)
-            }
-        };
-        (head | self.head_case) & self.head_mask == self.head
+    /// True when `b` starts with the keyword, in any case; `head` is its first eight bytes
+    /// as a number (zeros after the end).
+    fn starts(&self, head: u64, b: &[u8]) -> bool {
+        b.len() >= self.len
+            && (head | self.head_case) & self.head_mask == self.head
             && (self.tail.is_empty() || b[8..self.len].eq_ignore_ascii_case(&self.tail))
     }
 }
@@ -69,26 +59,21 @@ impl Word {
 /// Bytes per block of the word-start scan.
 const W: usize = 32;
 
-/// Classes of the byte after a first letter (see [`class`]).
-const CLASSES: usize = 28;
+/// Classes of the byte after a first letter (see [`CLASS`]).
+const CLASSES: u8 = 28;
 
 /// Where the group of keywords starting with the letter `first` (any case) then a byte of
 /// class `second` is in [`Keywords::by_start`].
-fn group(first: u8, second: usize) -> usize {
-    usize::from((first | 0x20).wrapping_sub(b'a') & 31) << 5 | second
+fn group(first: u8, second: u8) -> usize {
+    usize::from((first | 0x20).wrapping_sub(b'a') & 31) << 5 | usize::from(second & 31)
 }
 
 fn is_word(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
-/// The class of a second byte: its letter (`a` = 0, any case), 26 for a digit, 27 for any
-/// other byte or none.
-fn class(c: Option<u8>) -> usize {
-    c.map_or(27, |c| usize::from(CLASS[usize::from(c)]))
-}
-
-/// [`class`] of each byte.
+/// The class of each byte after a first letter: its letter (`a` = 0, any case), 26 for a
+/// digit, 27 for any other byte.
 static CLASS: [u8; 256] = {
     let mut t = [27u8; 256];
     let mut c = 0;
@@ -110,11 +95,11 @@ impl Keywords {
     /// of such words need the general rule), or when there are more than 65,535.
     pub fn new<S: AsRef<str>>(words: &[S]) -> Option<Keywords> {
         let mut k = Keywords {
-            words: Vec::with_capacity(words.len()),
-            by_start: [(0, 0); 26 << 5],
+            by_start: [(0, 0); 1 << 10],
             order: Vec::new(),
         };
-        let mut groups = vec![Vec::new(); 26 << 5];
+        let mut words_ = Vec::with_capacity(words.len());
+        let mut groups = vec![Vec::new(); 1 << 10];
         for (i, w) in words.iter().enumerate() {
             let w = w.as_ref().as_bytes().to_ascii_lowercase();
             let (first, last) = (*w.first()?, *w.last()?);
@@ -123,7 +108,7 @@ impl Keywords {
             }
             let i = u16::try_from(i).ok()?;
             match w.get(1) {
-                Some(&c) => groups[group(first, class(Some(c)))].push(i),
+                Some(&c) => groups[group(first, CLASS[usize::from(c)])].push(i),
                 // A one-letter keyword may be followed by anything.
                 None => (0..CLASSES).for_each(|c| groups[group(first, c)].push(i)),
             }
@@ -135,7 +120,7 @@ impl Keywords {
                 mask[j] = 0xff;
                 case[j] = if c.is_ascii_lowercase() { 0x20 } else { 0 };
             }
-            k.words.push(Word {
+            words_.push(Word {
                 len: w.len(),
                 head: u64::from_le_bytes(head),
                 head_mask: u64::from_le_bytes(mask),
@@ -146,7 +131,8 @@ impl Keywords {
         for (g, members) in groups.iter().enumerate() {
             let from = u16::try_from(k.order.len()).ok()?;
             k.by_start[g] = (from, u16::try_from(members.len()).ok()?);
-            k.order.extend(members);
+            k.order
+                .extend(members.iter().map(|&i| (i, words_[usize::from(i)].clone())));
         }
         Some(k)
     }
@@ -157,23 +143,30 @@ impl Keywords {
         let b = text.as_bytes();
         // Where the search goes on: the end of the last match.
         let mut from = 0;
-        word_starts(b, |p| {
+        word_starts(b, |p, next| {
             if p < from {
                 return;
             }
-            let (first, n) = self.by_start[group(b[p], class(b.get(p + 1).copied()))];
+            let (first, n) = self.by_start[group(b[p], CLASS[usize::from(next)])];
             if n == 0 {
                 return;
             }
+            let rest = &b[p..];
+            let head = match rest.first_chunk::<8>() {
+                Some(h) => u64::from_le_bytes(*h),
+                None => {
+                    let mut h = [0u8; 8];
+                    h[..rest.len()].copy_from_slice(rest);
+                    u64::from_le_bytes(h)
+                }
+            };
             let first = usize::from(first);
-            let candidates = &self.order[first..first + usize::from(n)];
-            for &i in candidates {
-                let w = &self.words[usize::from(i)];
-                if !w.starts(&b[p..]) {
+            for (i, w) in &self.order[first..first + usize::from(n)] {
+                if !w.starts(head, rest) {
                     continue;
                 }
                 if let Some(end) = word_end(b, p + w.len) {
-                    found(p, end, usize::from(i));
+                    found(p, end, usize::from(*i));
                     from = end;
                     return;
                 }
@@ -197,14 +190,14 @@ fn word_end(b: &[u8], end: usize) -> Option<usize> {
     }
 }
 
-/// Calls `at(p)` for each position `p` of `b`, in order, that holds an ASCII letter with no
-/// word character before it.
-fn word_starts(b: &[u8], mut at: impl FnMut(usize)) {
-    // `chunk` is the block at `pos`, `before` the bytes one place earlier.
-    let mut block = |before: &[u8; W], chunk: &[u8; W], pos: usize| {
+/// Calls `at(p, next)` for each position `p` of `b`, in order, that holds an ASCII letter
+/// with no word character before it; `next` is the byte after it (a space after the end).
+fn word_starts(b: &[u8], mut at: impl FnMut(usize, u8)) {
+    // `window` is the block at `pos` with the byte before it and the byte after it.
+    let mut block = |window: &[u8; W + 2], pos: usize| {
         let mut flags = [0u8; W];
         for k in 0..W {
-            let (p, c) = (before[k], chunk[k]);
+            let (p, c) = (window[k], window[k + 1]);
             let letter = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26;
             let word = letter(p) | (p.wrapping_sub(b'0') < 10) | (p == b'_');
             flags[k] = u8::from(letter(c) & !word);
@@ -213,24 +206,23 @@ fn word_starts(b: &[u8], mut at: impl FnMut(usize)) {
         while starts != 0 {
             let k = starts.trailing_zeros() as usize;
             starts &= starts - 1;
-            at(pos + k);
+            at(pos + k, window[(k & (W - 1)) + 2]);
         }
     };
     let mut pos = 0;
     while pos < b.len() {
-        if pos > 0 && pos + W <= b.len() {
-            let before = b[pos - 1..pos - 1 + W].try_into().expect("W bytes");
-            block(before, b[pos..pos + W].try_into().expect("W bytes"), pos);
-        } else {
-            // The first and the last blocks, from a copy with spaces (no word character,
-            // no letter) beyond the ends.
-            let mut buf = [b' '; W + 1];
-            let from = pos.saturating_sub(1);
-            let to = b.len().min(pos + W);
-            let lead = usize::from(pos == 0);
-            buf[lead..lead + to - from].copy_from_slice(&b[from..to]);
-            let before = buf[..W].try_into().expect("W bytes");
-            block(before, buf[1..].try_into().expect("W bytes"), pos);
+        match b.get(pos.wrapping_sub(1)..pos + W + 1) {
+            Some(window) => block(window.try_into().expect("W + 2 bytes"), pos),
+            None => {
+                // The first and the last blocks, from a copy with spaces (no word character,
+                // no letter) beyond the ends.
+                let mut buf = [b' '; W + 2];
+                let from = pos.saturating_sub(1);
+                let to = b.len().min(pos + W + 1);
+                let lead = usize::from(pos == 0);
+                buf[lead..lead + to - from].copy_from_slice(&b[from..to]);
+                block(&buf, pos);
+            }
         }
         pos += W;
     }
