@@ -545,6 +545,21 @@ mod tests {
         assert_eq!(m.duration.unwrap().value, Minutes::new(30));
     }
 
+    /// An indented log line quoted outside the timeline was read as an entry, and its `Z`
+    /// zone made the window's zone a conflict.
+    #[test]
+    fn an_indented_log_line_outside_the_timeline_is_no_entry_and_no_zone_conflict() {
+        let text = "Title: Relay backlog\n\nSummary\n\nDuration: Sunday, February 11, 2024, from 9:10 AM to 10:40 AM EAT.\n\n\
+                    Timeline:\n\n- 9:10 AM: queue stalls\n- 10:40 AM: backlog drained\n\n\
+                    What Went Wrong\n\nThe relay had been failing for hours:\n\n\
+                    \x20   2024-02-11T04:00:03Z ERROR relay status=503 retry=6\n\nNobody watched that log.\n";
+        let (m, d) = run(text, "2024-02-11-relay.txt");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(m.timezone.unwrap().value.written, "EAT");
+        let times: Vec<&str> = m.timeline.iter().map(|e| e.time.as_str()).collect();
+        assert_eq!(times, ["09:10", "10:40"]);
+    }
+
     #[test]
     fn title_and_file_name_date_fill_the_gaps() {
         let (m, _) = run(
