@@ -357,8 +357,10 @@ fn summary_lines(lines: &[Line]) -> std::ops::Range<u32> {
 }
 
 /// Automatic tags from keywords in the title, the summary (front matter `summary` or the
-/// body's summary lines), or mentioned [`TAG_MENTIONS`] times in the text.
+/// body's summary lines), or mentioned [`TAG_MENTIONS`] times in the text. `lines` are
+/// lines of `body`.
 pub fn tags(
+    body: &str,
     lines: &[Line],
     cfg: &ExtractConfig,
     title: &str,
@@ -415,12 +417,30 @@ pub fn tags(
     if let Some(s) = summary {
         builtin(s, Some("the summary"));
     }
-    // The body, a line at a time (no keyword holds a line break).
+    // The body in one pass. Each keyword found is placed on its line by a walk forward (the
+    // lines are slices of `body`, in order); no keyword holds a line break, so one found
+    // outside the lines (a header) or on a line of code is in no line read.
     let lead = summary_lines(lines);
+    let base = body.as_ptr() as usize;
+    let offset = |l: &Line| (l.text.as_ptr() as usize).wrapping_sub(base);
+    let mut k = 0;
+    BUILTIN.find(body, |start, end, kw| {
+        while lines.get(k).is_some_and(|l| offset(l) + l.text.len() < end) {
+            k += 1;
+        }
+        let Some(l) = lines.get(k).filter(|l| !l.code && offset(l) <= start) else {
+            return;
+        };
+        let suffix = end - start - BUILTIN_WORDS[kw].len();
+        if let Some(tag) = BUILTIN_TAGS[kw][suffix] {
+            note(
+                tag,
+                &body[start..end],
+                lead.contains(&l.no).then_some("the summary"),
+            );
+        }
+    });
     let body = || lines.iter().filter(|l| !l.code);
-    for l in body() {
-        builtin(l.text, lead.contains(&l.no).then_some("the summary"));
-    }
     // The site's own keywords, after the built-in ones.
     if !extra.is_empty() {
         let mut site = |text: &str, place: &mut dyn FnMut(usize) -> Option<&'static str>| {
@@ -508,27 +528,32 @@ mod tests {
         };
         cfg.tag_keywords
             .insert("queue".into(), vec!["rabbitmq".into()]);
-        let ls = lines(
-            "The checkout-api lost its RabbitMQ link after a bad DNS change.\nresearch notes\n",
-            1,
-        );
+        let text =
+            "The checkout-api lost its RabbitMQ link after a bad DNS change.\nresearch notes\n";
+        let ls = lines(text, 1);
         let s: Vec<String> = services(&ls, &cfg).into_iter().map(|f| f.value).collect();
         assert_eq!(s, ["checkout-api"]);
         // The only paragraph is the opening one: its keywords count.
-        let t: Vec<String> = tags(&ls, &cfg, "", None)
+        let t: Vec<String> = tags(text, &ls, &cfg, "", None)
             .into_iter()
             .map(|f| f.value)
             .collect();
         assert_eq!(t, ["dns", "queue"]);
         cfg.auto_tags = false;
-        assert!(tags(&ls, &cfg, "", None).is_empty());
+        assert!(tags(text, &ls, &cfg, "", None).is_empty());
     }
 
     fn tag_names(text: &str, title: &str, summary: Option<&str>) -> Vec<String> {
-        tags(&lines(text, 1), &ExtractConfig::default(), title, summary)
-            .into_iter()
-            .map(|f| f.value)
-            .collect()
+        tags(
+            text,
+            &lines(text, 1),
+            &ExtractConfig::default(),
+            title,
+            summary,
+        )
+        .into_iter()
+        .map(|f| f.value)
+        .collect()
     }
 
     /// A long post that names a keyword once, in passing, is not about it; the title, the
@@ -585,11 +610,8 @@ mod tests {
     fn a_sites_keywords_add_to_a_built_in_tag() {
         let mut cfg = ExtractConfig::default();
         cfg.tag_keywords.insert("dns".into(), vec!["bind".into()]);
-        let ls = lines(
-            "x\n\n## A\n\nThe resolver and DNS failed; bind was restarted.\n",
-            1,
-        );
-        let t: Vec<String> = tags(&ls, &cfg, "x", None)
+        let text = "x\n\n## A\n\nThe resolver and DNS failed; bind was restarted.\n";
+        let t: Vec<String> = tags(text, &lines(text, 1), &cfg, "x", None)
             .into_iter()
             .map(|f| f.value)
             .collect();
@@ -600,10 +622,28 @@ mod tests {
         );
     }
 
+    /// The body is read in one pass, but only on the lines given, and not in code blocks.
+    #[test]
+    fn tags_read_only_the_lines_given_outside_code() {
+        let text = "Service: DNS DNS DNS\n\nIt broke.\n\n```\ncache cache cache\n```\n\n## Notes\n\nThe CDN, the CDN and the CDN again.\n";
+        let all = lines(text, 1);
+        let t: Vec<String> = tags(text, &all[1..], &ExtractConfig::default(), "x", None)
+            .into_iter()
+            .map(|f| f.value)
+            .collect();
+        assert_eq!(t, ["cache"], "three mentions of the CDN, none of DNS");
+        let why = tags(text, &all[1..], &ExtractConfig::default(), "x", None)[0]
+            .source
+            .to_string();
+        assert_eq!(why, "derived from the keyword `cdn`, 3 mentions");
+    }
+
     #[test]
     fn tag_provenance_says_why() {
+        let text = "x\n\n## A\n\nbgp, bgp and bgp again\n";
         let t = tags(
-            &lines("x\n\n## A\n\nbgp, bgp and bgp again\n", 1),
+            text,
+            &lines(text, 1),
             &ExtractConfig::default(),
             "DNS outage",
             None,
