@@ -79,7 +79,7 @@ pub fn stages(docs: &[(String, Vec<u8>)]) {
         .iter()
         .map(|(n, b)| content::parse(n, n, b).unwrap().0)
         .collect();
-    let cfg = Default::default();
+    let cfg = inquest::config::ExtractConfig::default();
     let mut t = [0.0f64; 8];
     for _ in 0..10 {
         for d in &parsed {
@@ -99,7 +99,7 @@ pub fn stages(docs: &[(String, Vec<u8>)]) {
             lap(3);
             std::hint::black_box(impact::find(&ls));
             lap(4);
-            std::hint::black_box(classify::tags(&ls, &cfg, "", None));
+            std::hint::black_box(classify::tags(&d.body, &ls, &cfg, "", None));
             lap(5);
             std::hint::black_box(actions::find(&ls));
             lap(6);

@@ -28,8 +28,9 @@ static ITEM_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Heading level of a line: 1–6 for `#`, 7 for bold or `Label:` pseudo-headings, 0 if none.
 /// Cheap test before `ITEM_RE`: a list item starts with a marker or a number.
 fn may_be_item(text: &str) -> bool {
-    text.trim_start()
-        .starts_with(|c: char| c.is_ascii_digit() || "-*+•‣▪◦".contains(c))
+    super::trim_start(text).starts_with(|c: char| {
+        c.is_ascii_digit() || matches!(c, '-' | '*' | '+' | '•' | '‣' | '▪' | '◦')
+    })
 }
 
 /// A list item: (its text, its task box was ticked).
@@ -46,7 +47,7 @@ fn item(text: &str) -> Option<(&str, bool)> {
 /// [`ITEM_RE`] read by hand: `Some(answer)`, or `None` where a digit that is not ASCII
 /// could make a difference (then the regex decides).
 fn item_by_hand(text: &str) -> Option<Option<(&str, bool)>> {
-    let t = text.trim_start();
+    let t = super::trim_start(text);
     let after_marker = match t.chars().next() {
         Some(c) if "-*+•‣▪◦".contains(c) => &t[c.len_utf8()..],
         Some(c) if c.is_ascii_digit() => {
@@ -88,7 +89,7 @@ fn item_by_regex(text: &str) -> Option<(&str, bool)> {
 }
 
 fn heading_level(text: &str) -> u8 {
-    let t = text.trim();
+    let t = super::trim(text);
     if t.starts_with('#') {
         let n = t.chars().take_while(|&c| c == '#').count();
         return n.min(6) as u8;
@@ -217,7 +218,7 @@ pub fn find(lines: &[Line]) -> Vec<ActionItem> {
     // The columns of the action table being read.
     let mut table: Option<(usize, Option<usize>)> = None;
     for (k, l) in lines.iter().enumerate().filter(|(_, l)| !l.code) {
-        if section.is_some() && l.text.trim_start().starts_with('|') {
+        if section.is_some() && super::trim_start(l.text).starts_with('|') {
             if is_separator_row(l.text) {
                 continue;
             }
@@ -263,14 +264,16 @@ pub fn find(lines: &[Line]) -> Vec<ActionItem> {
         table = None;
         let level = heading_level(l.text);
         if level > 0 && item(l.text).is_none() {
-            if SECTION_RE.is_match(l.text.trim()) {
+            if SECTION_RE.is_match(super::trim(l.text)) {
                 section = Some(level);
                 continue;
             }
             match section {
                 Some(s)
                     if level <= s
-                        || (s == 7 && level == 7 && l.text.trim().starts_with(['*', '_', '#'])) =>
+                        || (s == 7
+                            && level == 7
+                            && super::trim(l.text).starts_with(['*', '_', '#'])) =>
                 {
                     section = None
                 }

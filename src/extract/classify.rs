@@ -18,6 +18,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::hints::Hints;
+use super::keywords::Keywords;
 use super::Line;
 use crate::config::ExtractConfig;
 use crate::model::{Found, Source};
@@ -238,15 +239,31 @@ fn cached(words: &[String], plurals: bool) -> Option<std::rc::Rc<Regex>> {
     })
 }
 
-/// All built-in keywords in one regex (one pass over the text), longest first so
-/// `load balancer` wins over shorter overlaps.
-static BUILTIN_TAGS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let mut words: Vec<String> = TAG_KEYWORDS
+/// The built-in keywords, longest first (ties in table order), so `load balancer` wins over
+/// shorter overlaps.
+pub(crate) fn builtin_words() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = TAG_KEYWORDS
         .iter()
-        .flat_map(|(_, ws)| ws.iter().map(|w| w.to_string()))
+        .flat_map(|(_, ws)| ws.iter().copied())
         .collect();
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    keyword_re(&words).expect("built-in tag keywords form a regex")
+    words
+}
+
+static BUILTIN_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(builtin_words);
+
+/// All built-in keywords, found in one pass over the text.
+static BUILTIN: LazyLock<Keywords> = LazyLock::new(|| {
+    Keywords::new(&BUILTIN_WORDS).expect("built-in tag keywords start and end with letters")
+});
+
+/// For each keyword of [`BUILTIN_WORDS`] found with nothing, `s` or `es` after it, the tag
+/// (index in [`TAG_KEYWORDS`]) that [`builtin_tag`] gives the text found.
+static BUILTIN_TAGS: LazyLock<Vec<[Option<usize>; 3]>> = LazyLock::new(|| {
+    BUILTIN_WORDS
+        .iter()
+        .map(|w| ["", "s", "es"].map(|suffix| builtin_tag(&format!("{w}{suffix}"))))
+        .collect()
 });
 
 /// Every built-in keyword with the index of its tag in [`TAG_KEYWORDS`], sorted by keyword.
@@ -291,14 +308,14 @@ static SUMMARY_HEADING_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// first blank line or heading). At most 12 lines either way.
 fn summary_lines(lines: &[Line]) -> std::ops::Range<u32> {
     fn bare(t: &str) -> &str {
-        t.trim()
+        super::trim(t)
             .trim_start_matches('#')
             .trim_matches(['*', '_', ' '])
             .trim_end_matches(':')
             .trim_matches(['*', '_', ' '])
     }
     let is_heading = |t: &str| {
-        let t = t.trim();
+        let t = super::trim(t);
         t.starts_with('#')
             || (t.len() > 4 && t.starts_with("**") && t.ends_with("**"))
             || (t.ends_with(':') && t.split_whitespace().count() <= 5)
@@ -323,23 +340,27 @@ fn summary_lines(lines: &[Line]) -> std::ops::Range<u32> {
         return range(&mut prose().skip(i + 1).take_while(|l| !is_heading(l.text)));
     }
     // The opening paragraph: after a title heading, up to a blank line or a heading.
-    let mut rest = prose().skip_while(|l| l.text.trim().is_empty()).peekable();
+    let mut rest = prose()
+        .skip_while(|l| super::trim(l.text).is_empty())
+        .peekable();
     if rest
         .peek()
-        .is_some_and(|l| l.text.trim_start().starts_with('#'))
+        .is_some_and(|l| super::trim_start(l.text).starts_with('#'))
     {
         rest.next();
     }
     range(
         &mut rest
-            .skip_while(|l| l.text.trim().is_empty())
-            .take_while(|l| !l.text.trim().is_empty() && !is_heading(l.text)),
+            .skip_while(|l| super::trim(l.text).is_empty())
+            .take_while(|l| !super::trim(l.text).is_empty() && !is_heading(l.text)),
     )
 }
 
 /// Automatic tags from keywords in the title, the summary (front matter `summary` or the
-/// body's summary lines), or mentioned [`TAG_MENTIONS`] times in the text.
+/// body's summary lines), or mentioned [`TAG_MENTIONS`] times in the text. `lines` are
+/// lines of `body`.
 pub fn tags(
+    body: &str,
     lines: &[Line],
     cfg: &ExtractConfig,
     title: &str,
@@ -384,44 +405,77 @@ pub fn tags(
         }
         s.count += 1;
     };
-    let mut read = |text: &str, place: &mut dyn FnMut(usize) -> Option<&'static str>| {
-        for m in BUILTIN_TAGS_RE.find_iter(text) {
-            if let Some(tag) = builtin_tag(m.as_str()) {
-                note(tag, m.as_str(), place(m.start()));
+    let mut builtin = |text: &str, place: Option<&'static str>| {
+        BUILTIN.find(text, |start, end, k| {
+            let suffix = end - start - BUILTIN_WORDS[k].len();
+            if let Some(tag) = BUILTIN_TAGS[k][suffix] {
+                note(tag, &text[start..end], place);
             }
-        }
-        for ((_, re), &slot) in extra.iter().zip(&slot) {
-            for m in re.find_iter(text) {
-                note(slot, m.as_str(), place(m.start()));
-            }
-        }
+        });
     };
-    read(title, &mut |_| Some("the title"));
+    builtin(title, Some("the title"));
     if let Some(s) = summary {
-        read(s, &mut |_| Some("the summary"));
+        builtin(s, Some("the summary"));
     }
-    // The body as one text (lines joined), and where each line starts in it.
+    // The body in one pass. Each keyword found is placed on its line by a walk forward (the
+    // lines are slices of `body`, in order); no keyword holds a line break, so one found
+    // outside the lines (a header) or on a line of code is in no line read.
     let lead = summary_lines(lines);
-    let mut text = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
-    let mut starts: Vec<(usize, u32)> = Vec::with_capacity(lines.len());
-    for l in lines.iter().filter(|l| !l.code) {
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        starts.push((text.len(), l.no));
-        text.push_str(l.text);
-    }
-    // Matches come in order: the line they are on is found by walking forward.
+    let base = body.as_ptr() as usize;
+    let offset = |l: &Line| (l.text.as_ptr() as usize).wrapping_sub(base);
     let mut k = 0;
-    read(&text, &mut |at| {
-        while k + 1 < starts.len() && starts[k + 1].0 <= at {
+    BUILTIN.find(body, |start, end, kw| {
+        while lines.get(k).is_some_and(|l| offset(l) + l.text.len() < end) {
             k += 1;
         }
-        starts
-            .get(k)
-            .is_some_and(|(_, no)| lead.contains(no))
-            .then_some("the summary")
+        let Some(l) = lines.get(k).filter(|l| !l.code && offset(l) <= start) else {
+            return;
+        };
+        let suffix = end - start - BUILTIN_WORDS[kw].len();
+        if let Some(tag) = BUILTIN_TAGS[kw][suffix] {
+            note(
+                tag,
+                &body[start..end],
+                lead.contains(&l.no).then_some("the summary"),
+            );
+        }
     });
+    let body = || lines.iter().filter(|l| !l.code);
+    // The site's own keywords, after the built-in ones.
+    if !extra.is_empty() {
+        let mut site = |text: &str, place: &mut dyn FnMut(usize) -> Option<&'static str>| {
+            for ((_, re), &slot) in extra.iter().zip(&slot) {
+                for m in re.find_iter(text) {
+                    note(slot, m.as_str(), place(m.start()));
+                }
+            }
+        };
+        site(title, &mut |_| Some("the title"));
+        if let Some(s) = summary {
+            site(s, &mut |_| Some("the summary"));
+        }
+        // The body as one text (lines joined), and where each line starts in it.
+        let mut text = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
+        let mut starts: Vec<(usize, u32)> = Vec::with_capacity(lines.len());
+        for l in body() {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            starts.push((text.len(), l.no));
+            text.push_str(l.text);
+        }
+        // Matches come in order: the line they are on is found by walking forward.
+        let mut k = 0;
+        site(&text, &mut |at| {
+            while k + 1 < starts.len() && starts[k + 1].0 <= at {
+                k += 1;
+            }
+            starts
+                .get(k)
+                .is_some_and(|(_, no)| lead.contains(no))
+                .then_some("the summary")
+        });
+    }
     let names = TAG_KEYWORDS
         .iter()
         .map(|(t, _)| t.to_string())
@@ -474,27 +528,32 @@ mod tests {
         };
         cfg.tag_keywords
             .insert("queue".into(), vec!["rabbitmq".into()]);
-        let ls = lines(
-            "The checkout-api lost its RabbitMQ link after a bad DNS change.\nresearch notes\n",
-            1,
-        );
+        let text =
+            "The checkout-api lost its RabbitMQ link after a bad DNS change.\nresearch notes\n";
+        let ls = lines(text, 1);
         let s: Vec<String> = services(&ls, &cfg).into_iter().map(|f| f.value).collect();
         assert_eq!(s, ["checkout-api"]);
         // The only paragraph is the opening one: its keywords count.
-        let t: Vec<String> = tags(&ls, &cfg, "", None)
+        let t: Vec<String> = tags(text, &ls, &cfg, "", None)
             .into_iter()
             .map(|f| f.value)
             .collect();
         assert_eq!(t, ["dns", "queue"]);
         cfg.auto_tags = false;
-        assert!(tags(&ls, &cfg, "", None).is_empty());
+        assert!(tags(text, &ls, &cfg, "", None).is_empty());
     }
 
     fn tag_names(text: &str, title: &str, summary: Option<&str>) -> Vec<String> {
-        tags(&lines(text, 1), &ExtractConfig::default(), title, summary)
-            .into_iter()
-            .map(|f| f.value)
-            .collect()
+        tags(
+            text,
+            &lines(text, 1),
+            &ExtractConfig::default(),
+            title,
+            summary,
+        )
+        .into_iter()
+        .map(|f| f.value)
+        .collect()
     }
 
     /// A long post that names a keyword once, in passing, is not about it; the title, the
@@ -551,11 +610,8 @@ mod tests {
     fn a_sites_keywords_add_to_a_built_in_tag() {
         let mut cfg = ExtractConfig::default();
         cfg.tag_keywords.insert("dns".into(), vec!["bind".into()]);
-        let ls = lines(
-            "x\n\n## A\n\nThe resolver and DNS failed; bind was restarted.\n",
-            1,
-        );
-        let t: Vec<String> = tags(&ls, &cfg, "x", None)
+        let text = "x\n\n## A\n\nThe resolver and DNS failed; bind was restarted.\n";
+        let t: Vec<String> = tags(text, &lines(text, 1), &cfg, "x", None)
             .into_iter()
             .map(|f| f.value)
             .collect();
@@ -566,10 +622,28 @@ mod tests {
         );
     }
 
+    /// The body is read in one pass, but only on the lines given, and not in code blocks.
+    #[test]
+    fn tags_read_only_the_lines_given_outside_code() {
+        let text = "Service: DNS DNS DNS\n\nIt broke.\n\n```\ncache cache cache\n```\n\n## Notes\n\nThe CDN, the CDN and the CDN again.\n";
+        let all = lines(text, 1);
+        let t: Vec<String> = tags(text, &all[1..], &ExtractConfig::default(), "x", None)
+            .into_iter()
+            .map(|f| f.value)
+            .collect();
+        assert_eq!(t, ["cache"], "three mentions of the CDN, none of DNS");
+        let why = tags(text, &all[1..], &ExtractConfig::default(), "x", None)[0]
+            .source
+            .to_string();
+        assert_eq!(why, "derived from the keyword `cdn`, 3 mentions");
+    }
+
     #[test]
     fn tag_provenance_says_why() {
+        let text = "x\n\n## A\n\nbgp, bgp and bgp again\n";
         let t = tags(
-            &lines("x\n\n## A\n\nbgp, bgp and bgp again\n", 1),
+            text,
+            &lines(text, 1),
             &ExtractConfig::default(),
             "DNS outage",
             None,

@@ -67,15 +67,21 @@ static END_MARK_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// The entries that mark the incident's start and its resolution, when the timeline marks
 /// both, in that order.
 pub fn marked_window(entries: &[Entry]) -> Option<(usize, usize)> {
-    // Every mark starts with `incident`, `outage`, `start` or `end`.
-    let may = |t: &str| t.starts_with(['i', 'I', 'o', 'O', 's', 'S', 'e', 'E']);
-    let mark = |re: &Regex| {
+    // Every mark starts with `incident` or `outage`, or `start` (`end`) for a start (an end).
+    let starts = |t: &str, w: &str| {
+        t.as_bytes()
+            .get(..w.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(w.as_bytes()))
+    };
+    let mark = |re: &Regex, word: &str| {
         entries.iter().position(|e| {
             let t = e.text.trim_start();
-            e.time.is_some() && may(t) && re.is_match(t)
+            e.time.is_some()
+                && (starts(t, "incident") || starts(t, "outage") || starts(t, word))
+                && re.is_match(t)
         })
     };
-    let (a, b) = (mark(&START_MARK_RE)?, mark(&END_MARK_RE)?);
+    let (a, b) = (mark(&START_MARK_RE, "start")?, mark(&END_MARK_RE, "end")?);
     (entries[a].time < entries[b].time).then_some((a, b))
 }
 

@@ -365,7 +365,7 @@ fn neighbours(b: &[u8], i: usize) -> (u8, u8, u8) {
 /// Bit `k` set when `flags[k]` is 1 (every flag is 0 or 1): eight flags at a time, gathered
 /// into the top byte by one multiplication.
 #[inline(always)]
-fn bit_mask(flags: [u8; W]) -> u32 {
+pub(super) fn bit_mask(flags: [u8; W]) -> u32 {
     let pack = |k: usize| {
         let eight = u64::from_le_bytes(flags[k * 8..k * 8 + 8].try_into().expect("8 flags"));
         (eight.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32

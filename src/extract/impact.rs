@@ -20,6 +20,9 @@ use super::hints::Hints;
 use super::numbers::number;
 use super::Line;
 
+/// The grammar of a share as written. Shares are found by hand ([`percent_at`]); this
+/// regex is the reference the scanner is tested against.
+#[cfg(test)]
 static PERCENT_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)(\d{1,3}(?:\.\d+)?|one\s+hundred|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|ten|fifteen|hundred)\s*(?:%|percent(?-u:\b)|per\s+cent(?-u:\b))").unwrap()
 });
@@ -77,18 +80,20 @@ pub fn find(lines: &[Line]) -> Impact {
         let sentence_at = |pos: usize| sentence_around(text, pos, &lines[idx + 1..]);
         if out.percent.is_none() && line.hints.has(Hints::PERCENT) {
             let mut at = share_search_start(text, 0);
-            while let Some(m) = (at < text.len())
-                .then(|| PERCENT_RE.find_at(text, at))
-                .flatten()
-            {
-                at = share_search_start(text, m.end().max(m.start() + 1));
-                let number_text = share_number(m.as_str());
+            while let Some(m) = (at < text.len()).then(|| percent_at(text, at)).flatten() {
+                let m = Span {
+                    start: m.start,
+                    end: m.end,
+                    text: &text[m],
+                };
+                at = share_search_start(text, m.end.max(m.start + 1));
+                let number_text = share_number(m.text);
                 // Part of a bigger number or a decimal (`1.100%`).
-                if text[..m.start()].ends_with(|c: char| c.is_ascii_digit() || c == '.') {
+                if text[..m.start].ends_with(|c: char| c.is_ascii_digit() || c == '.') {
                     continue;
                 }
-                let after = super::window::head(&text[m.end()..], 160);
-                let before = super::window::tail(&text[..m.start()], 120);
+                let after = super::window::head(&text[m.end..], 160);
+                let before = super::window::tail(&text[..m.start], 120);
                 let clause_after = after.split(['.', ';', '!', '?']).next().unwrap_or("");
                 if NOT_A_SHARE_RE.is_match(after) || NOT_BEFORE_RE.is_match(before) {
                     continue;
@@ -112,13 +117,13 @@ pub fn find(lines: &[Line]) -> Impact {
                     LABEL_BEFORE_RE.is_match(before) || !LOAD_NOUN_RE.is_match(clause_after);
                 if !people {
                     if load_share.is_none() {
-                        load_share = Some(((p, line.no), (sentence_at(m.start()), line.no)));
+                        load_share = Some(((p, line.no), (sentence_at(m.start), line.no)));
                     }
                     continue;
                 }
                 out.percent = Some((p, line.no));
                 if out.sentence.is_none() {
-                    out.sentence = Some((sentence_at(m.start()), line.no));
+                    out.sentence = Some((sentence_at(m.start), line.no));
                 }
                 break;
             }
@@ -171,6 +176,143 @@ pub fn find(lines: &[Line]) -> Impact {
     out
 }
 
+/// A share as found: where it is in its line, and its text.
+struct Span<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+/// `\s` in an ASCII regex.
+fn is_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// The first share written in `text` from byte `from` (a character boundary): what
+/// `PERCENT_RE.find_at(text, from)` finds, found by hand from its sign. A number is made of
+/// digits, `.`, letters and white space, none of which is a sign (`%`, or the `p` of
+/// `percent` and `per cent`: no number word has a `p`), so a share that starts before a
+/// sign ends with that sign. Signs are therefore taken in order; for each, the leftmost
+/// number form (from `from`) that ends where the white space before the sign begins makes
+/// the match; a sign without one leaves only shares after it.
+fn percent_at(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
+    let b = text.as_bytes();
+    let mut at = from;
+    while at < b.len() {
+        let i = at + memchr::memchr3(b'%', b'p', b'P', &b[at..])?;
+        at = i + 1;
+        let Some(end) = sign_at(b, i) else {
+            continue;
+        };
+        let before = b[..i].iter().rev().take_while(|c| is_space(**c)).count();
+        if let Some(start) = number_ending_at(b, i - before, from) {
+            return Some(start..end);
+        }
+    }
+    None
+}
+
+/// Where the sign at `i` ends: `%`, `percent` or `per cent` (the words ending a word).
+fn sign_at(b: &[u8], i: usize) -> Option<usize> {
+    let word = |at: usize, w: &[u8]| {
+        b.get(at..at + w.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(w))
+    };
+    let boundary = |at: usize| {
+        !b.get(at)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    };
+    if b[i] == b'%' {
+        return Some(i + 1);
+    }
+    if word(i, b"percent") && boundary(i + 7) {
+        return Some(i + 7);
+    }
+    if word(i, b"per") {
+        let k = i + 3 + b[i + 3..].iter().take_while(|c| is_space(**c)).count();
+        if k > i + 3 && word(k, b"cent") && boundary(k + 4) {
+            return Some(k + 4);
+        }
+    }
+    None
+}
+
+/// The leftmost start from `from` of a number of [`PERCENT_RE`] that ends at `end`: up to
+/// three digits with their decimals, `one hundred`, a multiple of ten with its unit
+/// (`twenty-five`) or without, `ten`, `fifteen`, `hundred` (number words in any case, and
+/// not necessarily starting a word, as in the regex).
+fn number_ending_at(b: &[u8], end: usize, from: usize) -> Option<usize> {
+    const TENS: [&[u8]; 8] = [
+        b"twenty", b"thirty", b"forty", b"fifty", b"sixty", b"seventy", b"eighty", b"ninety",
+    ];
+    const UNITS: [&[u8]; 9] = [
+        b"one", b"two", b"three", b"four", b"five", b"six", b"seven", b"eight", b"nine",
+    ];
+    let mut best: Option<usize> = None;
+    let mut consider = |p: usize| {
+        if p >= from && !best.is_some_and(|b| p >= b) {
+            best = Some(p);
+        }
+    };
+    let digits_before = |e: usize| {
+        b[..e]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let ends = |e: usize, w: &[u8]| e >= w.len() && b[e - w.len()..e].eq_ignore_ascii_case(w);
+    let last = end.checked_sub(1).map(|i| b[i])?;
+    if last.is_ascii_digit() {
+        let frac = digits_before(end);
+        for k in 1..=frac.min(3) {
+            consider(end - k);
+        }
+        let dot = end - frac;
+        if dot >= 1 && b[dot - 1] == b'.' {
+            let whole = digits_before(dot - 1);
+            for k in 1..=whole.min(3) {
+                consider(dot - 1 - k);
+            }
+        }
+        return best;
+    }
+    if !last.is_ascii_alphabetic() {
+        return None;
+    }
+    if ends(end, b"hundred") {
+        let h = end - 7;
+        consider(h);
+        let gap = b[..h].iter().rev().take_while(|c| is_space(**c)).count();
+        if gap > 0 && ends(h - gap, b"one") {
+            consider(h - gap - 3);
+        }
+    }
+    for t in TENS {
+        if ends(end, t) {
+            consider(end - t.len());
+        }
+    }
+    for u in UNITS {
+        if ends(end, u) {
+            let q = end - u.len();
+            if q >= 1 && (is_space(b[q - 1]) || b[q - 1] == b'-') {
+                for t in TENS {
+                    if ends(q - 1, t) {
+                        consider(q - 1 - t.len());
+                    }
+                }
+            }
+        }
+    }
+    for w in [&b"ten"[..], b"fifteen"] {
+        if ends(end, w) {
+            consider(end - w.len());
+        }
+    }
+    best
+}
+
 /// The number of a [`PERCENT_RE`] match (its first group): the match without its `%`,
 /// `percent` or `per cent` and the white space before it (no number ends in white space).
 fn share_number(m: &str) -> &str {
@@ -200,6 +342,7 @@ fn share_number(m: &str) -> &str {
 /// match can be found): every match ends with `%` or `cent` and is made of digits, letters,
 /// `.`, `-` and white space before it, so no match starts before the run of those that
 /// leads to the first `%` or `cent` from `from`, nor before `from`.
+#[inline(always)]
 fn share_search_start(text: &str, from: usize) -> usize {
     let b = text.as_bytes();
     let from = from.min(b.len());
@@ -362,6 +505,27 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(pct(text), Some(*want), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 3000, ..Default::default() })]
+
+        /// The hand-written scanner finds what `PERCENT_RE.find_at` finds, from any place.
+        #[test]
+        fn share_scanner_is_the_regex(
+            text in "([0-9 .%_-]|[0-9]{3,5}|\\.[0-9]+|\t|percent|PERCENT|percentage|per cent|per  Cent|cents|one|One hundred|hundred|ten|often|fifteen|twenty|forty-five|sixty two|ninety-|seven|x){0,16}",
+            cut in 0usize..60,
+        ) {
+            let cut = (0..=cut.min(text.len())).rev().find(|&c| text.is_char_boundary(c)).unwrap_or(0);
+            let want = PERCENT_RE.find_at(&text, cut).map(|m| m.range());
+            proptest::prop_assert_eq!(percent_at(&text, cut), want, "{:?} from {}", text, cut);
+        }
+
+        #[test]
+        fn share_scanner_is_the_regex_on_any_text(text in proptest::prelude::any::<String>()) {
+            let want = PERCENT_RE.find_at(&text, 0).map(|m| m.range());
+            proptest::prop_assert_eq!(percent_at(&text, 0), want);
         }
     }
 

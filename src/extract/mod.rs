@@ -10,6 +10,7 @@ pub mod duration;
 pub mod front;
 pub mod hints;
 pub mod impact;
+mod keywords;
 pub mod numbers;
 mod prose;
 pub mod sanity;
@@ -144,7 +145,7 @@ pub fn lines(body: &str, body_line: u32) -> Vec<Line<'_>> {
     let mut out = Vec::with_capacity(starts.len());
     for (i, ((&s, &len), &hints)) in starts.iter().zip(&lens).zip(&hints).enumerate() {
         let text = &body[s..s + len];
-        let t = text.trim_start();
+        let t = trim_start(text);
         let marker = t
             .as_bytes()
             .first()
@@ -317,9 +318,12 @@ pub(crate) fn squeeze(s: &str) -> String {
 
 /// [`squeeze`], borrowing `s` when it is already squeezed.
 pub(crate) fn squeeze_cow(s: &str) -> std::borrow::Cow<'_, str> {
-    // Most texts have no marks and single spaces: kept as they are. (Folds without early
-    // exits, which the compiler vectorises.)
+    // Most texts are ASCII without marks and with single spaces: kept as they are.
     let b = s.as_bytes();
+    if plain_ascii(b) && !s.starts_with(' ') && !s.ends_with(' ') && !s.is_empty() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    // (Folds without early exits, which the compiler vectorises.)
     let marks = b.iter().fold(false, |any, &c| {
         any | (c < b' ') | (c == b'*') | (c == b'`')
     });
@@ -348,6 +352,50 @@ pub(crate) fn squeeze_cow(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// True when `b` is ASCII without control characters, `*` or backticks, and without two
+/// spaces in a row. Two folds without early exits, which the compiler turns into vector
+/// instructions (sixteen or more bytes a step).
+fn plain_ascii(b: &[u8]) -> bool {
+    let bad = b.iter().fold(false, |any, &c| {
+        any | (c.wrapping_sub(0x20) >= 0x60) | (c == b'*') | (c == b'`')
+    });
+    let next = b.get(1..).unwrap_or_default();
+    let doubled = b
+        .iter()
+        .zip(next)
+        .fold(false, |any, (&x, &y)| any | ((x == b' ') & (y == b' ')));
+    !bad && !doubled
+}
+
+/// `s.trim()`, at the cost of two byte checks when both ends are printable ASCII (most lines
+/// of a postmortem): only then can no white space be there to trim.
+pub(crate) fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [first, .., last] if printable(*first) && printable(*last) => s,
+        _ => s.trim(),
+    }
+}
+
+/// `s.trim_start()`, cheap when the first byte is printable ASCII.
+pub(crate) fn trim_start(s: &str) -> &str {
+    match s.as_bytes().first() {
+        Some(c) if printable(*c) => s,
+        _ => s.trim_start(),
+    }
+}
+
+/// An ASCII byte that is neither white space nor a control character.
+fn printable(c: u8) -> bool {
+    (0x21..0x7f).contains(&c)
+}
+
+/// `s` without the bytes of `set` (ASCII) at its start: what `trim_start_matches` with
+/// those characters does, a byte at a time.
+pub(crate) fn trim_start_bytes<'a>(s: &'a str, set: &[u8]) -> &'a str {
+    let n = s.bytes().take_while(|c| set.contains(c)).count();
+    &s[n..]
 }
 
 /// Compiles one of the extractors' regexes. ASCII mode first (`\s`, `\d`, `\w` and case
@@ -382,6 +430,45 @@ mod tests {
             taxonomies: &[],
         };
         extract(&doc(text, rel), &opts)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_ascii_is_the_byte_by_byte_test(
+            s in "([a-z *`\t.é]|  |\u{7f}|\u{1}){0,70}"
+        ) {
+            let b = s.as_bytes();
+            let want = b.iter().all(|&c| (0x20..0x80).contains(&c) && c != b'*' && c != b'`')
+                && !s.contains("  ");
+            proptest::prop_assert_eq!(plain_ascii(b), want, "{:?}", s);
+        }
+    }
+
+    #[test]
+    fn cheap_trims_trim_as_the_standard_ones() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "a b",
+            "\ta\n",
+            "\u{a0}x\u{a0}",
+            "x\u{2003}",
+            "\u{85}",
+            "é",
+            "\u{1}a\u{1}",
+            "**x**",
+            "\u{b}a",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+            assert_eq!(trim_start(s), s.trim_start(), "{s:?}");
+            assert_eq!(
+                trim_start_bytes(s, b" *\t"),
+                s.trim_start_matches([' ', '*', '\t']),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]
@@ -456,6 +543,21 @@ mod tests {
             "a.md",
         );
         assert_eq!(m.duration.unwrap().value, Minutes::new(30));
+    }
+
+    /// An indented log line quoted outside the timeline was read as an entry, and its `Z`
+    /// zone made the window's zone a conflict.
+    #[test]
+    fn an_indented_log_line_outside_the_timeline_is_no_entry_and_no_zone_conflict() {
+        let text = "Title: Relay backlog\n\nSummary\n\nDuration: Sunday, February 11, 2024, from 9:10 AM to 10:40 AM EAT.\n\n\
+                    Timeline:\n\n- 9:10 AM: queue stalls\n- 10:40 AM: backlog drained\n\n\
+                    What Went Wrong\n\nThe relay had been failing for hours:\n\n\
+                    \x20   2024-02-11T04:00:03Z ERROR relay status=503 retry=6\n\nNobody watched that log.\n";
+        let (m, d) = run(text, "2024-02-11-relay.txt");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(m.timezone.unwrap().value.written, "EAT");
+        let times: Vec<&str> = m.timeline.iter().map(|e| e.time.as_str()).collect();
+        assert_eq!(times, ["09:10", "10:40"]);
     }
 
     #[test]

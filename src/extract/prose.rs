@@ -590,7 +590,7 @@ pub fn fill(
     }
     if meta.tags.iter().all(|t| t.source.kind() != "front_matter") || opts.config.auto_tags {
         let summary = meta.summary.as_ref().map(|s| s.value.as_str());
-        for t in classify::tags(lines, opts.config, &title, summary) {
+        for t in classify::tags(&doc.body, lines, opts.config, &title, summary) {
             if !meta
                 .tags
                 .iter()

@@ -15,7 +15,9 @@
 //! | `a<br>**Update: 20:09** b`                          | 20:09           | `<br>`-joined updates         |
 //! | `* **[Start Time + 10 minutes] PST:** alert`        | relative +10    | placeholder times             |
 //! | `T+10m: paged`                                      | relative +10    | used for the duration only    |
+//! | `    10:00 alert fired` indented in the timeline's section | 10:00   | indented entries              |
 //! | not: `Issue detected: 10:00 AM`, `At 11:37 am we found…` (a prose paragraph), code blocks |
+//! | not: `    2024-02-11T04:00:03Z ERROR …` indented after a blank line outside the timeline's section (a quoted sample) |
 
 use std::sync::LazyLock;
 
@@ -106,14 +108,23 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
     // A heading on the first line is the title, even when it starts with a time.
     let title_line = lines
         .iter()
-        .find(|l| !l.text.trim().is_empty())
-        .filter(|l| l.text.trim_start().starts_with('#'))
+        .find(|l| !super::trim(l.text).is_empty())
+        .filter(|l| super::trim_start(l.text).starts_with('#'))
         .map(|l| l.no);
+    // Read only when an entry is found on an indented line (rare).
+    let mut samples: Option<Vec<bool>> = None;
     for (i, line) in lines
         .iter()
         .enumerate()
         .filter(|(_, l)| !l.code && Some(l.no) != title_line)
     {
+        if line.text.starts_with([' ', '\t'])
+            && indent_columns(line.text) >= 4
+            && line.hints.any(Hints::DIGIT | Hints::BRACKET | Hints::NOON)
+            && samples.get_or_insert_with(|| quoted_samples(lines))[i]
+        {
+            continue;
+        }
         let split = line.hints.any(Hints::LT).then(|| BR_RE.split(line.text));
         let whole = split.is_none().then_some(line.text);
         for part in split.into_iter().flatten().chain(whole) {
@@ -124,7 +135,7 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
                 }
                 out.push(e);
             }
-            let colons = || part.bytes().filter(|&b| b == b':').count();
+            let colons = || memchr::memchr_iter(b':', part.as_bytes()).count();
             // Items run together have times (`08:00 AM: …`), so the line has a time hint.
             if line.hints.has(Hints::TIME)
                 && (out.len() == before || out.last().is_some_and(|e: &Entry| e.text.len() > 80))
@@ -135,6 +146,92 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
         }
     }
     out
+}
+
+/// The columns of white space that `text` starts with (a tab goes on to the next multiple
+/// of four, as in Markdown).
+fn indent_columns(text: &str) -> usize {
+    let mut cols = 0;
+    for c in text.bytes() {
+        match c {
+            b' ' => cols += 1,
+            b'\t' => cols += 4 - cols % 4,
+            _ => break,
+        }
+    }
+    cols
+}
+
+/// For each line, true when it quotes a sample (a log excerpt, a command and its output)
+/// rather than listing events: indented as a code block (four columns or more, after a
+/// blank line or another such line, not a list item) outside the timeline's section. A
+/// timeline's section runs from a heading that names it (`## Timeline`, `Timeline:`,
+/// `**Timeline (UTC)**`) to the next heading; indented lines there are its entries.
+#[cold]
+fn quoted_samples(lines: &[Line]) -> Vec<bool> {
+    let blank = |i: usize| {
+        lines
+            .get(i)
+            .map_or(true, |l| super::trim(l.text).is_empty())
+    };
+    let mut out = vec![false; lines.len()];
+    let mut in_timeline = false;
+    for (i, l) in lines.iter().enumerate() {
+        if l.code {
+            continue;
+        }
+        let prev_blank = i == 0 || blank(i - 1);
+        if let Some(names_timeline) = heading(l.text, prev_blank, || {
+            blank(i + 1) || underline(lines[i + 1].text)
+        }) {
+            in_timeline = names_timeline;
+            continue;
+        }
+        let t = super::trim(l.text);
+        let indented = !t.is_empty() && indent_columns(l.text) >= 4 && list_mark_len(t).is_none();
+        out[i] = indented && !in_timeline && (prev_blank || out[i - 1]);
+    }
+    out
+}
+
+/// `---` or `===` under a Setext heading.
+fn underline(text: &str) -> bool {
+    let t = super::trim(text);
+    !t.is_empty() && (t.bytes().all(|c| c == b'-') || t.bytes().all(|c| c == b'='))
+}
+
+/// Whether `text` is a heading, and if so whether it names the timeline: a Markdown heading
+/// (`#`, or a line over `---`/`===`), a line in bold, a short label ending with a colon
+/// (`Root cause:`), or in plain text a short line of words alone between blank lines
+/// (`Root Cause and Resolution`; one that names the timeline need not follow a blank line).
+/// `alone` says the next line is blank or an underline.
+fn heading(text: &str, prev_blank: bool, alone: impl FnOnce() -> bool) -> Option<bool> {
+    let t = super::trim(text);
+    let names = || Some(t.to_ascii_lowercase().contains("timeline"));
+    if t.is_empty() || indent_columns(text) >= 4 {
+        return None;
+    }
+    if t.starts_with('#') || (t.len() > 4 && t.starts_with("**") && t.ends_with("**")) {
+        return names();
+    }
+    if list_mark_len(t).is_some() {
+        return None;
+    }
+    let words = t.split_whitespace().count();
+    if t.trim_end_matches(['*', '_']).ends_with(':') && words <= 5 {
+        return names();
+    }
+    let plain = t.len() < 60
+        && words <= 6
+        && t.starts_with(|c: char| c.is_ascii_uppercase())
+        && t.ends_with(|c: char| c.is_ascii_alphanumeric() || c == ')')
+        && !t
+            .bytes()
+            .any(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b';'));
+    if plain && (prev_blank || names() == Some(true)) && alone() {
+        return names();
+    }
+    None
 }
 
 /// The description of an entry whose time stands alone (a `### 09:14` heading, a bold time,
@@ -202,23 +299,23 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
     if !h.bytes().any(|b| b.is_ascii_digit() || b == b'[') && !noon() {
         return None;
     }
-    let mut s = raw.trim_start();
+    let mut s = super::trim_start(raw);
     while let Some(r) = s.strip_prefix('>') {
-        s = r.trim_start();
+        s = super::trim_start(r);
     }
     if let Some(r) = s.strip_prefix('|') {
-        if r.trim_start().starts_with([':', '-'])
+        if super::trim_start(r).starts_with([':', '-'])
             && r.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
         {
             return None;
         }
         let first_end = memchr::memchr(b'|', r.as_bytes()).unwrap_or(r.len());
-        s = r[..first_end].trim_start();
+        s = super::trim_start(&r[..first_end]);
         let mut e = entry(s, no, hints)?;
         if e.text.is_empty() {
             let cells = r.get(first_end + 1..).unwrap_or("");
             let mut rest = String::with_capacity(cells.len() + 8);
-            for cell in cells.split('|').map(str::trim).filter(|c| !c.is_empty()) {
+            for cell in cells.split('|').map(super::trim).filter(|c| !c.is_empty()) {
                 if !rest.is_empty() {
                     rest.push_str(" — ");
                 }
@@ -337,9 +434,7 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
     let mut first = tok;
     let mut until = None;
     // A range goes on with a dash, `to`, `until` or `till`.
-    let may_range = s[end..]
-        .trim_start()
-        .starts_with(['-', '–', '—', 't', 'T', 'u', 'U']);
+    let may_range = super::trim_start(&s[end..]).starts_with(['-', '–', '—', 't', 'T', 'u', 'U']);
     if let Some(m) = may_range.then(|| RANGE_SEP_RE.find(&s[end..])).flatten() {
         let after = end + m.end();
         if let Some(t2) = when::time_at_start(&s[after..]) {
@@ -354,7 +449,7 @@ fn entry(raw: &str, no: u32, hints: Hints) -> Option<Entry> {
         end = z.end;
     }
     let rest = &s[end..];
-    let rest_t = rest.trim_start_matches([' ', '\t', '*', '_', '`', ')', ']']);
+    let rest_t = super::trim_start_bytes(rest, b" \t*_`)]");
     if rest_t.starts_with(['e', 'E', 's', 'S', 'f', 'F']) && LABEL_NEXT_RE.is_match(rest_t) {
         return None;
     }
@@ -416,7 +511,7 @@ fn list_mark_len(s: &str) -> Option<usize> {
     let (_, c) = chars.next()?;
     let after = |i: usize| {
         let rest = &s[i..];
-        let n = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let n = rest.len() - super::trim_start_bytes(rest, b" \t").len();
         (n > 0).then_some(i + n)
     };
     if matches!(c, '-' | '*' | '+' | '•' | '‣' | '▪' | '◦' | '–' | '—') {
@@ -545,6 +640,55 @@ mod tests {
             "T0 - 12 minutes of chaos",
         ] {
             assert_eq!(count(text), 0, "{text}");
+        }
+    }
+
+    /// Indented lines: entries in a timeline's section, quoted samples elsewhere.
+    #[test]
+    fn indented_lines() {
+        let cases: &[(&str, &[&str])] = &[
+            // A log excerpt quoted in the root-cause section of a plain-text postmortem.
+            (
+                "Timeline:\n\n- 09:10 AM: queue stalls\n\nWhat Went Wrong\n\nThe relay logged one line:\n\n    2024-02-11T04:00:03Z ERROR relay status=503 retry=6\n\nNobody watched it.\n",
+                &["09:10"],
+            ),
+            // The same under a Markdown heading, tab-indented, two lines long.
+            (
+                "## Timeline\n\n- 09:10 queue stalls\n\n## Cause\n\n\t04:00:03 relay: 503\n\t04:00:09 relay: 503\n",
+                &["09:10"],
+            ),
+            // Indented entries under `Timeline:` in plain text, with or without a blank line.
+            (
+                "Timeline:\n    10:00 AM - alert fired\n    10:20 AM - rollback\n",
+                &["10:00", "10:20"],
+            ),
+            (
+                "Timeline (UTC)\n\n    10:00 alert fired\n\n    10:20 rollback\n\nRoot cause:\n\n    11:00 not an event\n",
+                &["10:00", "10:20"],
+            ),
+            // Under a Markdown timeline heading, between question bullets.
+            (
+                "### Timeline\n* when was it detected:\n\n\t2:17 PM (GMT)\n\n* what was done\n\n\t2:20 PM (GMT) restarted the proxy\n",
+                &["14:17", "14:20"],
+            ),
+            // Indented list items and continuation lines are not code samples.
+            (
+                "Root cause:\n\n    - 11:00 the cron job starts\n",
+                &["11:00"],
+            ),
+            (
+                "Notes\n- 11:00 the cron job starts\n    11:05 and fails\n",
+                &["11:00", "11:05"],
+            ),
+        ];
+        for (text, want) in cases {
+            let doc = format!("# Incident\n{text}");
+            let got: Vec<String> = find(&lines(&doc, 1))
+                .into_iter()
+                .filter(|e| e.counted)
+                .map(|e| e.label)
+                .collect();
+            assert_eq!(got, *want, "{text}");
         }
     }
 

@@ -282,6 +282,12 @@ pub fn dates_in_part(part: &str, line_hints: Hints) -> Vec<DateTok> {
 /// The dates of `line`, reading numeric dates when `year` (it has four digits in a row) and
 /// dates with a month name when `month` (it names one).
 fn dates_where(line: &str, year: bool, month: bool) -> Vec<DateTok> {
+    dates_read(line, year, month, true)
+}
+
+/// [`dates_where`], reading each match's groups by hand where it can (`by_hand`), else
+/// with the regex's capture engine (the reference the readers are tested against).
+fn dates_read(line: &str, year: bool, month: bool, by_hand: bool) -> Vec<DateTok> {
     let mut out = Vec::new();
     if !year && !month {
         return out;
@@ -296,15 +302,35 @@ fn dates_where(line: &str, year: bool, month: bool) -> Vec<DateTok> {
         if !run {
             continue;
         }
-        let mut locs = re.capture_locations();
+        let mut locs = None;
         let mut at = 0;
-        while let Some(m) = re.captures_read_at(&mut locs, line, at) {
-            let group = |name: usize| {
-                groups[name]
-                    .and_then(|i| locs.get(i))
-                    .map(|(s, e)| &line[s..e])
+        while let Some(m) = re.find_at(line, at) {
+            // The groups of the match, read by hand from its text where it is ASCII (the
+            // regex's capture engine costs more than the rest of a line's reading).
+            let read = if !by_hand {
+                None
+            } else if std::ptr::eq(re, &*NUMERIC_DATE_RE) {
+                numeric_groups(m.as_str())
+            } else {
+                month_groups(m.as_str())
             };
-            found.push((m.start(), m.end(), date_value(&group)));
+            let value = match read {
+                Some(g) => {
+                    date_value(&|name| g[name].map(|(s, e)| &line[m.start() + s..m.start() + e]))
+                }
+                None => {
+                    let locs = locs.get_or_insert_with(|| re.capture_locations());
+                    let c = re.captures_read_at(locs, line, m.start());
+                    debug_assert_eq!(c.map(|c| c.range()), Some(m.range()));
+                    let group = |name: usize| {
+                        groups[name]
+                            .and_then(|i| locs.get(i))
+                            .map(|(s, e)| &line[s..e])
+                    };
+                    date_value(&group)
+                }
+            };
+            found.push((m.start(), m.end(), value));
             // Dates are never empty, so the search always moves on.
             at = m.end().max(m.start() + 1);
             if at > line.len() {
@@ -381,6 +407,123 @@ static NUMERIC_GROUPS: LazyLock<[Option<usize>; 24]> =
     LazyLock::new(|| group_indices(&NUMERIC_DATE_RE));
 static MONTH_GROUPS: LazyLock<[Option<usize>; 24]> =
     LazyLock::new(|| group_indices(&MONTH_DATE_RE));
+
+/// The groups of one match by [`GROUP_NAMES`] index, as spans of the match's text.
+type Groups = [Option<(usize, usize)>; 24];
+
+/// The end of the run of bytes of `m` from `at` that `f` accepts.
+fn run_end(m: &[u8], at: usize, f: impl Fn(u8) -> bool) -> usize {
+    at + m[at.min(m.len())..].iter().take_while(|c| f(**c)).count()
+}
+
+/// `\s` of the date regexes on ASCII text.
+fn is_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// The groups of a [`NUMERIC_DATE_RE`] match, read from its text: `2023-03-01` (or with a
+/// `T` after it), `15/10/2023`, `03, 14, 2024`. The match is known to be one of them; the
+/// first form is the one that starts with four digits, the third has a comma.
+fn numeric_groups(m: &str) -> Option<Groups> {
+    let b = m.as_bytes();
+    if !b.is_ascii() {
+        return None;
+    }
+    let mut g: Groups = [None; 24];
+    let first = run_end(b, 0, |c| c.is_ascii_digit());
+    let second_at = first + 1;
+    let second = run_end(b, second_at, |c| c.is_ascii_digit());
+    if first == 4 {
+        let third_at = second + 1;
+        g[IY] = Some((0, 4));
+        g[IM] = Some((second_at, second));
+        g[ID] = Some((third_at, run_end(b, third_at, |c| c.is_ascii_digit())));
+    } else if b.get(first) == Some(&b',') {
+        // `\d{1,2},\s*\d{1,2},\s*\d{4}`
+        let a_end = first;
+        let b_at = run_end(b, first + 1, is_space);
+        let b_end = run_end(b, b_at, |c| c.is_ascii_digit());
+        let c_at = run_end(b, b_end + 1, is_space);
+        g[CA] = Some((0, a_end));
+        g[CB] = Some((b_at, b_end));
+        g[CC] = Some((c_at, run_end(b, c_at, |c| c.is_ascii_digit())));
+    } else {
+        // `\d{1,2}[/.-]\d{1,2}[/.-]\d{4}`
+        let y_at = second + 1;
+        g[NA] = Some((0, first));
+        g[NB] = Some((second_at, second));
+        g[NY] = Some((y_at, run_end(b, y_at, |c| c.is_ascii_digit())));
+    }
+    Some(g)
+}
+
+/// The groups of a [`MONTH_DATE_RE`] match, read from its text when it is ASCII (elsewhere
+/// `\d`, `\s` and case folding reach beyond ASCII, and the regex reads it). The match is
+/// known to be one of the five forms, tried in order at its start:
+///
+/// 1. `Nov 26 07:14:59 PST 2013`: starts with a month, holds a `:`;
+/// 2. `March 1, 2023`, `May 10-11`: starts with a month, no `:`;
+/// 3. `1 March 2023`, `31st of January`: a number, then white space or an ordinal;
+/// 4. `06/May/2022`: a number, then `-` or `/` (with spaces it reads as form 3 first);
+/// 5. `15Sep94`: a number, then the month's letters.
+fn month_groups(m: &str) -> Option<Groups> {
+    let b = m.as_bytes();
+    if !b.is_ascii() || b.is_empty() {
+        return None;
+    }
+    let mut g: Groups = [None; 24];
+    let digits = |at: usize| run_end(b, at, |c| c.is_ascii_digit());
+    let letters = |at: usize| run_end(b, at, |c| c.is_ascii_alphabetic());
+    // A year at the very end (`\d{4}\b`), if the match ends with four digits.
+    let year_at_end = || {
+        let n = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+        (n == 4).then_some((b.len() - 4, b.len()))
+    };
+    if b[0].is_ascii_alphabetic() {
+        let month = (0, letters(0));
+        let day_at = (month.1..b.len()).find(|&i| b[i].is_ascii_digit())?;
+        let day = (day_at, digits(day_at));
+        if b.contains(&b':') {
+            g[UM] = Some(month);
+            g[UD] = Some(day);
+            g[UY] = year_at_end();
+        } else {
+            g[MM] = Some(month);
+            g[MD] = Some(day);
+            // The year is the last number, when it has four digits (a day has two).
+            g[MY] = year_at_end().filter(|&(s, _)| s > day.0);
+        }
+        return Some(g);
+    }
+    let day = (0, digits(0));
+    let next = *b.get(day.1)?;
+    if is_space(next)
+        || (next.is_ascii_alphabetic() && is_space(b[letters(day.1).min(b.len() - 1)]))
+    {
+        // Form 3: an ordinal perhaps, white space, `of` perhaps, the month.
+        let mut at = run_end(b, letters(day.1), is_space);
+        if b.get(at..at + 2)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"of"))
+            && b.get(at + 2).is_some_and(|c| is_space(*c))
+        {
+            at = run_end(b, at + 2, is_space);
+        }
+        g[DD] = Some(day);
+        g[DM] = Some((at, letters(at)));
+        g[DY] = year_at_end().filter(|&(s, _)| s > at);
+    } else if matches!(next, b'-' | b'/') {
+        let month = (day.1 + 1, letters(day.1 + 1));
+        g[SD] = Some(day);
+        g[SM] = Some(month);
+        g[SY] = Some((month.1 + 1, digits(month.1 + 1)));
+    } else {
+        let month = (day.1, letters(day.1));
+        g[CD] = Some(day);
+        g[CM] = Some(month);
+        g[CY] = Some((month.1, digits(month.1)));
+    }
+    Some(g)
+}
 
 /// A date as read from one match, with the two leading numbers of a numeric date.
 type ReadDate = (DateVal, Option<(u8, u8)>);
@@ -653,7 +796,7 @@ fn read_time(m: &str) -> (u8, Option<u8>, u8, Option<bool>) {
     if b.get(i) == Some(&b':') {
         i += 3;
     }
-    let rest = m.get(i..).unwrap_or("").trim_start();
+    let rest = super::trim_start(m.get(i..).unwrap_or(""));
     let pm = match rest.as_bytes().first() {
         Some(b'p' | b'P') => Some(true),
         Some(b'a' | b'A') => Some(false),
@@ -818,10 +961,7 @@ fn letter_rank(c: u8) -> u8 {
 /// A zone starting at `pos` (after spaces, `(` and `[`), as written.
 pub fn zone_after(line: &str, pos: usize) -> Option<ZoneTok> {
     let rest = line.get(pos..)?;
-    let skip = rest.len()
-        - rest
-            .trim_start_matches([' ', '\t', '(', '[', '*', '_'])
-            .len();
+    let skip = rest.len() - super::trim_start_bytes(rest, b" \t([*_").len();
     let at = pos + skip;
     // Every zone starts with a letter or a sign.
     if !line[at..].starts_with(|c: char| c.is_alphabetic() || matches!(c, '+' | '-' | '−')) {
@@ -922,7 +1062,7 @@ fn leading_abbreviation(rest: &str) -> Option<(usize, Zone)> {
         }
     }
     // What `parse_written` makes of it, without looking the table up twice.
-    let &(_, offset, ambiguous) = ABBREVIATIONS.iter().find(|(a, _, _)| *a == w)?;
+    let (offset, ambiguous) = abbreviation(w)?;
     let zone = Zone {
         written: w.to_string(),
         offset_minutes: Some(offset),
@@ -930,6 +1070,27 @@ fn leading_abbreviation(rest: &str) -> Option<(usize, Zone)> {
         ambiguous,
     };
     Some((n, zone))
+}
+
+/// The offset and ambiguity of an abbreviation of [`ABBREVIATIONS`] written in capitals,
+/// three or four letters long (`PST`, `CEST`): looked up by its bytes as one number.
+fn abbreviation(w: &str) -> Option<(i32, bool)> {
+    fn key(w: &[u8]) -> Option<u32> {
+        (3..=4)
+            .contains(&w.len())
+            .then(|| w.iter().fold(0u32, |k, &c| k << 8 | u32::from(c)) << (8 * (4 - w.len())))
+    }
+    static BY_KEY: LazyLock<Vec<(u32, i32, bool)>> = LazyLock::new(|| {
+        let mut v: Vec<(u32, i32, bool)> = ABBREVIATIONS
+            .iter()
+            .filter_map(|&(a, offset, ambiguous)| Some((key(a.as_bytes())?, offset, ambiguous)))
+            .collect();
+        v.sort();
+        v
+    });
+    let k = key(w.as_bytes())?;
+    let i = BY_KEY.binary_search_by_key(&k, |e| e.0).ok()?;
+    Some((BY_KEY[i].1, BY_KEY[i].2))
 }
 
 /// `Central African Time (CAT)`: the abbreviation in brackets is the zone as written.
@@ -1000,6 +1161,55 @@ mod tests {
     use super::*;
     use jiff::civil::date;
     use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        /// The groups read by hand are the ones the regexes capture.
+        #[test]
+        fn date_groups_by_hand_are_the_captures(
+            s in "([0-9 ,./:-]|[0-9]{4}|[0-9]{1,2}|st|nd|th|of|OF|T|PST|jan|January|MAR|march|May|june|Sept|sept|oct|Nov|december|dec\\.|–|é|x){0,14}"
+        ) {
+            prop_assert_eq!(dates_read(&s, true, true, true), dates_read(&s, true, true, false), "{:?}", s);
+        }
+
+        #[test]
+        fn date_groups_by_hand_are_the_captures_on_any_text(s in any::<String>()) {
+            prop_assert_eq!(dates_read(&s, true, true, true), dates_read(&s, true, true, false));
+        }
+    }
+
+    #[test]
+    fn date_forms_by_hand() {
+        for s in [
+            "Tue Nov 26 07:14:59 PST 2013",
+            "Nov 26 07:14 2013 and March 1, 2023",
+            "Mar 1st 2023, May 10-11, 2022, May 10–11, 2022, March 4",
+            "1 March 2023, 31st of January, 2023, 8th may, 2023, 2 of march",
+            "06/May/2022 06-may-2022 06 May 2022 15Sep94 15sep1994",
+            "2023-03-01 2019-1-17 2023/03/01 2023-03-01T10:00",
+            "15/10/2023 10/15/2023 04-12-2022 1.4.2022 03, 14, 2024 03,14,2024",
+            "May 10-2022 May 2023 Dec. 5 2022 dec. 05, 2021",
+        ] {
+            assert_eq!(
+                dates_read(s, true, true, true),
+                dates_read(s, true, true, false),
+                "{s}"
+            );
+            assert!(!dates_read(s, true, true, true).is_empty(), "{s}");
+        }
+    }
+
+    #[test]
+    fn abbreviations_are_looked_up_by_their_bytes() {
+        for &(a, offset, ambiguous) in ABBREVIATIONS {
+            let want = (a.len() >= 3).then_some((offset, ambiguous));
+            assert_eq!(abbreviation(a), want, "{a}");
+        }
+        for w in ["pst", "PSTX", "PS", "", "ABC", "UTCZ"] {
+            assert_eq!(abbreviation(w), None, "{w}");
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
