@@ -4,6 +4,8 @@
 #[path = "../benches/corpus.rs"]
 mod corpus;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use inquest::content;
 use inquest::extract::{self, Defaults};
 

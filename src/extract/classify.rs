@@ -476,10 +476,11 @@ pub fn tags(
                 .then_some("the summary")
         });
     }
+    // Names as `&str`: only the tags kept become strings.
     let names = TAG_KEYWORDS
         .iter()
-        .map(|(t, _)| t.to_string())
-        .chain(extra.iter().map(|(t, _)| t.to_string()));
+        .map(|(t, _)| *t)
+        .chain(extra.iter().map(|(t, _)| t.as_str()));
     let mut out: Vec<Found<String>> = names
         .zip(seen)
         .filter_map(|(tag, s)| {
@@ -490,7 +491,7 @@ pub fn tags(
                 }
                 _ => return None,
             };
-            Some(Found::new(tag, Source::derived(from)))
+            Some(Found::new(tag.to_string(), Source::derived(from)))
         })
         .collect();
     out.sort_by(|a, b| a.value.cmp(&b.value));

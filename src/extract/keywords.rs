@@ -16,8 +16,10 @@
 //! after it, optionally followed by `es` or `s`. At the leftmost place where one matches,
 //! the first keyword in the given order wins, with `es` rather than `s` rather than nothing
 //! after it; the search goes on after that match. Only the starts of words can be such a
-//! place: they are found 32 bytes at a time (a loop the compiler vectorises), and each one
-//! is checked against the keywords that start with its first two bytes.
+//! place: they are found 32 bytes at a time (a loop the compiler vectorises). A table of one
+//! bit per first letter and classes of the next two bytes drops, without a branch, the word
+//! starts no keyword begins like (most of them: `the`, `was`, `and`); each one left is
+//! checked against the keywords that start with its first two bytes.
 
 use super::hints::bit_mask;
 
@@ -30,6 +32,19 @@ pub struct Keywords {
     /// The keywords with their places in the list, grouped by how they start, in order
     /// within a group.
     order: Vec<(u16, Word)>,
+    /// One bit for each first letter and [`class`]es of the two bytes after it (at
+    /// [`prefix`]), set when some keyword can start so.
+    prefixes: Box<[u64; PREFIX_WORDS]>,
+}
+
+/// Words of [`Keywords::prefixes`]: one bit for each of 26 letters × 28 × 28 classes.
+const PREFIX_WORDS: usize = (26usize * 28 * 28).div_ceil(64);
+
+/// Where the bit of a word start (`first`, a letter, then `second` and `third`) is in
+/// [`Keywords::prefixes`].
+fn prefix(first: u8, second: u8, third: u8) -> usize {
+    let c = |b: u8| usize::from(CLASS[usize::from(b)]);
+    c(first) * 28 * 28 + c(second) * 28 + c(third)
 }
 
 /// One keyword, lower-cased: its first eight bytes as a number (little-endian, zeros
@@ -97,6 +112,7 @@ impl Keywords {
         let mut k = Keywords {
             by_start: [(0, 0); 1 << 10],
             order: Vec::new(),
+            prefixes: Box::new([0; PREFIX_WORDS]),
         };
         let mut words_ = Vec::with_capacity(words.len());
         let mut groups = vec![Vec::new(); 1 << 10];
@@ -107,6 +123,16 @@ impl Keywords {
                 return None;
             }
             let i = u16::try_from(i).ok()?;
+            // Its prefix bits: a keyword shorter than three bytes may be followed by any
+            // byte (`db` in `dbs`, `db.`), and one byte long by any two.
+            let any: Vec<u8> = (0..=255).collect();
+            let one = |j: usize| w.get(j).map_or(&any[..], std::slice::from_ref);
+            for &second in one(1) {
+                for &third in one(2) {
+                    let bit = prefix(first, second, third);
+                    k.prefixes[bit / 64] |= 1 << (bit % 64);
+                }
+            }
             match w.get(1) {
                 Some(&c) => groups[group(first, CLASS[usize::from(c)])].push(i),
                 // A one-letter keyword may be followed by anything.
@@ -143,7 +169,12 @@ impl Keywords {
         let b = text.as_bytes();
         // Where the search goes on: the end of the last match.
         let mut from = 0;
-        word_starts(b, |p, next| {
+        let prefixes = &self.prefixes;
+        let keep = |first: u8, second: u8, third: u8| {
+            let bit = prefix(first, second, third);
+            prefixes[bit / 64] >> (bit % 64) & 1 != 0
+        };
+        word_starts(b, keep, |p, next| {
             if p < from {
                 return;
             }
@@ -191,10 +222,11 @@ fn word_end(b: &[u8], end: usize) -> Option<usize> {
 }
 
 /// Calls `at(p, next)` for each position `p` of `b`, in order, that holds an ASCII letter
-/// with no word character before it; `next` is the byte after it (a space after the end).
-fn word_starts(b: &[u8], mut at: impl FnMut(usize, u8)) {
-    // `window` is the block at `pos` with the byte before it and the byte after it.
-    let mut block = |window: &[u8; W + 2], pos: usize| {
+/// with no word character before it and that `keep(letter, next, next2)` keeps; `next` and
+/// `next2` are the two bytes after it (spaces after the end).
+fn word_starts(b: &[u8], keep: impl Fn(u8, u8, u8) -> bool, mut at: impl FnMut(usize, u8)) {
+    // `window` is the block at `pos` with the byte before it and the two bytes after it.
+    let mut block = |window: &[u8; W + 3], pos: usize| {
         let mut flags = [0u8; W];
         for k in 0..W {
             let (p, c) = (window[k], window[k + 1]);
@@ -202,23 +234,32 @@ fn word_starts(b: &[u8], mut at: impl FnMut(usize, u8)) {
             let word = letter(p) | (p.wrapping_sub(b'0') < 10) | (p == b'_');
             flags[k] = u8::from(letter(c) & !word);
         }
+        // The word starts kept, gathered without a branch on each (which way `keep` goes
+        // is as good as random), then visited.
         let mut starts = bit_mask(flags);
+        let mut kept = [0u8; W];
+        let mut n = 0;
         while starts != 0 {
             let k = starts.trailing_zeros() as usize;
             starts &= starts - 1;
-            at(pos + k, window[(k & (W - 1)) + 2]);
+            kept[n] = k as u8;
+            n += usize::from(keep(window[k + 1], window[k + 2], window[k + 3]));
+        }
+        for &k in &kept[..n] {
+            let k = usize::from(k);
+            at(pos + k, window[k + 2]);
         }
     };
     let mut pos = 0;
     while pos < b.len() {
-        match b.get(pos.wrapping_sub(1)..pos + W + 1) {
-            Some(window) => block(window.try_into().expect("W + 2 bytes"), pos),
+        match b.get(pos.wrapping_sub(1)..pos + W + 2) {
+            Some(window) => block(window.try_into().expect("W + 3 bytes"), pos),
             None => {
                 // The first and the last blocks, from a copy with spaces (no word character,
                 // no letter) beyond the ends.
-                let mut buf = [b' '; W + 2];
+                let mut buf = [b' '; W + 3];
                 let from = pos.saturating_sub(1);
-                let to = b.len().min(pos + W + 1);
+                let to = b.len().min(pos + W + 2);
                 let lead = usize::from(pos == 0);
                 buf[lead..lead + to - from].copy_from_slice(&b[from..to]);
                 block(&buf, pos);
