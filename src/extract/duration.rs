@@ -318,4 +318,23 @@ mod tests {
             assert_eq!(one(text), None, "{text}");
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+
+        /// The line's `AMOUNT` hint is set wherever the amount regex matches: the hint only
+        /// skips lines the regex would find nothing on. (Words are apart, as written: the
+        /// regex also reads a number word glued to a unit, `ones` as one second, and a
+        /// one-letter unit after a number word, `a h`, which the hint rightly does not.)
+        #[test]
+        fn the_amount_hint_holds_wherever_an_amount_is_written(
+            text in "((an?|one|two|twenty|five|half|[0-9]{1,3}|1\\.5|[0-9]{1,2}(h|m|s|min|hours|d|days)|x|é|of|min|minor|secure|second|seconds|days?|h|m|s|hours?|hrs|and)[ \\t-]{1,2}){0,8}"
+        ) {
+            let h = crate::extract::hints::of(&text);
+            let one_letter_after_a_word = super::super::re(r"(?i)^(?:\d+(?:\.\d+)?[\s-]+)?[a-z]+(?:[\s-][a-z]+)?[\s-]*[hms]\b").unwrap();
+            if AMOUNT_RE.find_iter(&text).any(|m| !one_letter_after_a_word.is_match(m.as_str())) {
+                proptest::prop_assert!(h.has(Hints::AMOUNT), "{:?}", text);
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@
 //! | `MONTH`    | a digit, and a word naming a month (`Mar`, `march`, `Sept`; whole line only) | dates with a month name |
 //! | `PERCENT`  | `%`, `cent` or `CENT`                                                    | shares of users           |
 //! | `PEOPLE`   | `sers`, `ustomer`, `isitor`, `lient`, `ccount` or `ubscriber`            | counts of users           |
-//! | `AMOUNT`   | `h`, `m` or `s` after a digit, or a word that starts `hour`, `hr`, `min`, `sec` or `day` (whole line only) | durations |
+//! | `AMOUNT`   | `h`, `m` or `s` after a digit, or a whole unit word (`hours`, `min`, `day`, `secs`) after digits or a number word (`an`, `two`), with spaces or `-` between (whole line only) | durations |
 //! | `SEVERITY` | `everity` or `riority`                                                   | severity labels           |
 //! | `PAREN`    | `(`                                                                      | `Duration (minutes): 55`  |
 //! | `LT`       | `<`                                                                      | `<br>`-joined updates     |
@@ -144,10 +144,7 @@ pub fn of_lines(body: &str, starts: &[usize], lens: &[usize], out: &mut [Hints])
                 if !h.has(Hints::TIME) && time_at(line, last) {
                     *h |= Hints::TIME;
                 }
-                if line
-                    .get(last + 1)
-                    .is_some_and(|n| matches!(n | 0x20, b'h' | b'm' | b's'))
-                {
+                if unit_letter_after(line, last + 1) {
                     *h |= Hints::AMOUNT;
                 }
                 return;
@@ -453,12 +450,59 @@ fn amount_at(b: &[u8], i: usize) -> bool {
     if prev.is_ascii_digit() && c != b'd' {
         return true;
     }
-    let at = |w: &[u8]| {
-        b.get(i..i + w.len())
-            .is_some_and(|x| x.eq_ignore_ascii_case(w))
-    };
-    at(b"hour") || at(b"hr") || at(b"min") || at(b"sec") || at(b"day")
+    // A whole unit word (`hours`, not `hourly`; `min`, not `minor`; `second`, not
+    // `security`) …
+    let len = b[i..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let word = &b[i..i + len];
+    if !UNIT_WORDS.iter().any(|u| word.eq_ignore_ascii_case(u)) {
+        return false;
+    }
+    // … after a number: digits, or a number word (`an hour`, `two-day`), with white space
+    // or hyphens between.
+    let mut j = i;
+    while j > 0 && matches!(b[j - 1], b' ' | b'\t' | b'-' | b'\r' | 0x0b | 0x0c) {
+        j -= 1;
+    }
+    if j > 0 && b[j - 1].is_ascii_digit() {
+        return true;
+    }
+    let from = j - b[..j]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let before = &b[from..j];
+    NUMBER_WORDS.iter().any(|n| before.eq_ignore_ascii_case(n))
 }
+
+/// A unit letter right after a number (`2h`, `10ms`, `5min`), or a one-letter unit word
+/// after white space or hyphens (`2 h`, `30 m`); `i` is where the number ends.
+fn unit_letter_after(b: &[u8], i: usize) -> bool {
+    let is_unit = |c: &u8| matches!(c | 0x20, b'h' | b'm' | b's');
+    if b.get(i).is_some_and(is_unit) {
+        return true;
+    }
+    let sep = |c: &&u8| matches!(c, b' ' | b'\t' | b'-' | b'\r' | 0x0b | 0x0c);
+    let j = i + b[i.min(b.len())..].iter().take_while(|c| sep(c)).count();
+    j > i && b.get(j).is_some_and(is_unit) && !b.get(j + 1).is_some_and(u8::is_ascii_alphabetic)
+}
+
+/// The units of a stated duration (`duration.rs`), as whole words.
+const UNIT_WORDS: &[&[u8]] = &[
+    b"day", b"days", b"hour", b"hours", b"hr", b"hrs", b"h", b"minute", b"minutes", b"min",
+    b"mins", b"m", b"second", b"seconds", b"sec", b"secs", b"s",
+];
+
+/// The number words of a stated duration (`duration.rs`), each the last word of a number
+/// (`twenty-five` ends with `five`).
+const NUMBER_WORDS: &[&[u8]] = &[
+    b"a", b"an", b"one", b"two", b"three", b"four", b"five", b"six", b"seven", b"eight", b"nine",
+    b"ten", b"eleven", b"twelve", b"fifteen", b"twenty", b"thirty", b"forty", b"fifty", b"sixty",
+    b"ninety",
+];
 
 /// A digit then `:`/`.`/`h` and a digit, or a digit then `am`/`pm` (`a.m`, ` PM`): what
 /// every clock time with digits has.
@@ -466,10 +510,17 @@ pub fn may_have_time(b: &[u8]) -> bool {
     (0..b.len()).any(|i| b[i].is_ascii_digit() && time_at(b, i))
 }
 
-/// One cheap pass before the duration regexes: an amount needs a unit (`h`, `hour`, `hr`,
-/// `min`, `m`, `sec`, `s`, `day`) that starts a word or follows a digit (`2h`, `45 min`).
+/// One cheap pass before the duration regexes: an amount needs a unit that follows a digit
+/// (`2h`, `45min`, `2 h`), or a whole unit word (`hours`, `min`, `day`) after a number
+/// (`45 min`, `an hour`, `two-day`). A one-letter unit after a number word (`a h`) is no
+/// amount.
 pub fn may_have_amount(b: &[u8]) -> bool {
-    (0..b.len()).any(|i| matches!(b[i] | 0x20, b'h' | b'm' | b's' | b'd') && amount_at(b, i))
+    let number_end =
+        |i: usize| b[i].is_ascii_digit() && !b.get(i + 1).is_some_and(u8::is_ascii_digit);
+    (0..b.len()).any(|i| {
+        (matches!(b[i] | 0x20, b'h' | b'm' | b's' | b'd') && amount_at(b, i))
+            || (number_end(i) && unit_letter_after(b, i + 1))
+    })
 }
 
 #[cfg(test)]
@@ -545,7 +596,9 @@ mod tests {
             ("eighty PERCENT", Hints::PERCENT),
             ("down for an hour", Hints::AMOUNT),
             ("lasted 2h", d | Hints::AMOUNT),
-            ("Duration (minutes): 5", d | Hints::PAREN | Hints::AMOUNT),
+            ("Duration (minutes): 5", d | Hints::PAREN),
+            ("a minor security fix the same day", Hints::default()),
+            ("twenty-five seconds", Hints::AMOUNT),
             ("**Severity:** high", Hints::SEVERITY),
             ("a<br>b [x]", Hints::LT | Hints::BRACKET),
             ("the shrine; a mad dash", Hints::default()),
@@ -623,7 +676,22 @@ mod tests {
     #[test]
     fn byte_checks_agree_with_the_simple_scans() {
         for text in [
-            "10 am", "10a.m", "9:5", "9:55", "2 PM", "2h", "x3m", "a 4 day", "the day", "xhour",
+            "10 am",
+            "10a.m",
+            "9:5",
+            "9:55",
+            "2 PM",
+            "2h",
+            "x3m",
+            "a 4 day",
+            "the day",
+            "xhour",
+            "2 - hours",
+            "one minute",
+            "oneminute",
+            "a sec",
+            "minimum",
+            "2 secure",
         ] {
             let h = of(text);
             assert_eq!(h.has(Hints::TIME), may_have_time(text.as_bytes()), "{text}");
