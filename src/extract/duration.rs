@@ -11,7 +11,7 @@
 //! | `approximately three hours`, `~12 minutes`       | 180, 12 | marked approximate             |
 //! | `just under 7 hours`                             | 420     | marked approximate             |
 //! | `(2 hours)` right after a time range             | 120     |                                |
-//! | not: `a few hours`, `10-15 minutes`, `under 3hrs`, `within 30 minutes`, `every 5 minutes` |
+//! | not: `a few hours`, `10-15 minutes`, `under 3hrs`, `within 30 minutes`, `every 5 minutes`, `as`, `am` |
 
 use std::cell::LazyCell;
 use std::sync::LazyLock;
@@ -24,10 +24,14 @@ use super::{when, Line};
 
 const NUM: &str = r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?";
 const UNIT: &str = r"(?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)";
+/// A number and its unit: digits may touch the unit (`2h`, `45min`), a number word is
+/// apart from it (`an hour`, `two-day`), so that `as` and `am` are not "a second" and
+/// "a minute".
+const PART: &str = r"(?:\d+(?:\.\d+)?(?:[\s-]*|[\s-](?:one|two|three|four|five|six|seven|eight|nine)[\s-]+)|(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?[\s-]+)(?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)";
 
 static AMOUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(&format!(
-        r"(?i)(?-u:\b)(?:\d+\s*h(?:ours?|rs?)?\s*\d+\s*m(?:in(?:ute)?s?)?(?-u:\b)|half\s+an\s+hour|{NUM}[\s-]*{UNIT}(?-u:\b)(?:\s*,?\s*(?:and\s+)?{NUM}[\s-]*{UNIT}(?-u:\b))*(?:\s+and\s+a\s+half)?)"
+        r"(?i)(?-u:\b)(?:\d+\s*h(?:ours?|rs?)?\s*\d+\s*m(?:in(?:ute)?s?)?(?-u:\b)|half\s+an\s+hour|{PART}(?-u:\b)(?:\s*,?\s*(?:and\s+)?{PART}(?-u:\b))*(?:\s+and\s+a\s+half)?)"
     ))
     .unwrap()
 });
@@ -314,6 +318,8 @@ mod tests {
             "Alerts fire every 5 minutes.",
             "After 6 hours we gave up.",
             "The fix took 30 minutes to find.",
+            // `as`, `am`: a number word glued to a one-letter unit is a word.
+            "It lasted as long as the deploy, from 10 am.",
         ] {
             assert_eq!(one(text), None, "{text}");
         }
@@ -323,12 +329,11 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
 
         /// The line's `AMOUNT` hint is set wherever the amount regex matches: the hint only
-        /// skips lines the regex would find nothing on. (Words are apart, as written: the
-        /// regex also reads a number word glued to a unit, `ones` as one second, and a
-        /// one-letter unit after a number word, `a h`, which the hint rightly does not.)
+        /// skips lines the regex would find nothing on. (The regex also reads a one-letter
+        /// unit after a number word, `a h`, which the hint rightly does not.)
         #[test]
         fn the_amount_hint_holds_wherever_an_amount_is_written(
-            text in "((an?|one|two|twenty|five|half|[0-9]{1,3}|1\\.5|[0-9]{1,2}(h|m|s|min|hours|d|days)|x|é|of|min|minor|secure|second|seconds|days?|h|m|s|hours?|hrs|and)[ \\t-]{1,2}){0,8}"
+            text in "((an?|one|two|twenty|five|half|[0-9]{1,3}|1\\.5|[0-9]{1,2}(h|m|s|min|hours|d|days)|x|é|of|min|minor|secure|second|seconds|days?|h|m|s|hours?|hrs|and)[ \\t-]{0,2}){0,8}"
         ) {
             let h = crate::extract::hints::of(&text);
             let one_letter_after_a_word = super::super::re(r"(?i)^(?:\d+(?:\.\d+)?[\s-]+)?[a-z]+(?:[\s-][a-z]+)?[\s-]*[hms]\b").unwrap();
