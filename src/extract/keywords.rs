@@ -32,19 +32,9 @@ pub struct Keywords {
     /// The keywords with their places in the list, grouped by how they start, in order
     /// within a group.
     order: Vec<(u16, Word)>,
-    /// One bit for each first letter and [`class`]es of the two bytes after it (at
-    /// [`prefix`]), set when some keyword can start so.
-    prefixes: Box<[u64; PREFIX_WORDS]>,
-}
-
-/// Words of [`Keywords::prefixes`]: one bit for each of 26 letters × 28 × 28 classes.
-const PREFIX_WORDS: usize = (26usize * 28 * 28).div_ceil(64);
-
-/// Where the bit of a word start (`first`, a letter, then `second` and `third`) is in
-/// [`Keywords::prefixes`].
-fn prefix(first: u8, second: u8, third: u8) -> usize {
-    let c = |b: u8| usize::from(CLASS[usize::from(b)]);
-    c(first) * 28 * 28 + c(second) * 28 + c(third)
+    /// For each first letter and [`CLASS`] of the byte after it (at [`group`]), one bit for
+    /// each class of the byte after that: set when some keyword can start so.
+    prefixes: [u32; 1 << 10],
 }
 
 /// One keyword, lower-cased: its first eight bytes as a number (little-endian, zeros
@@ -112,7 +102,7 @@ impl Keywords {
         let mut k = Keywords {
             by_start: [(0, 0); 1 << 10],
             order: Vec::new(),
-            prefixes: Box::new([0; PREFIX_WORDS]),
+            prefixes: [0; 1 << 10],
         };
         let mut words_ = Vec::with_capacity(words.len());
         let mut groups = vec![Vec::new(); 1 << 10];
@@ -129,8 +119,8 @@ impl Keywords {
             let one = |j: usize| w.get(j).map_or(&any[..], std::slice::from_ref);
             for &second in one(1) {
                 for &third in one(2) {
-                    let bit = prefix(first, second, third);
-                    k.prefixes[bit / 64] |= 1 << (bit % 64);
+                    k.prefixes[group(first, CLASS[usize::from(second)])] |=
+                        1 << CLASS[usize::from(third)];
                 }
             }
             match w.get(1) {
@@ -171,8 +161,8 @@ impl Keywords {
         let mut from = 0;
         let prefixes = &self.prefixes;
         let keep = |first: u8, second: u8, third: u8| {
-            let bit = prefix(first, second, third);
-            prefixes[bit / 64] >> (bit % 64) & 1 != 0
+            prefixes[group(first, CLASS[usize::from(second)])] >> CLASS[usize::from(third)] & 1
+                != 0
         };
         word_starts(b, keep, |p, next| {
             if p < from {
