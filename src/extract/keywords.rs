@@ -161,8 +161,7 @@ impl Keywords {
         let mut from = 0;
         let prefixes = &self.prefixes;
         let keep = |first: u8, second: u8, third: u8| {
-            prefixes[group(first, CLASS[usize::from(second)])] >> CLASS[usize::from(third)] & 1
-                != 0
+            prefixes[group(first, CLASS[usize::from(second)])] >> CLASS[usize::from(third)] & 1 != 0
         };
         word_starts(b, keep, |p, next| {
             if p < from {
