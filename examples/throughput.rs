@@ -10,8 +10,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use inquest::content;
 use inquest::extract::{self, Defaults};
 
+/// The process's CPU time in seconds, to the nanosecond (/proc/self/stat counts in 10 ms
+/// ticks); elsewhere than Unix, wall time since the first call.
+#[cfg(unix)]
 fn cpu_seconds() -> f64 {
-    // The process's CPU time, to the nanosecond (/proc/self/stat counts in 10 ms ticks).
     let mut t = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
@@ -19,6 +21,15 @@ fn cpu_seconds() -> f64 {
     // SAFETY: `t` is a valid timespec for the call to write.
     unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
     t.tv_sec as f64 + t.tv_nsec as f64 / 1e9
+}
+
+#[cfg(not(unix))]
+fn cpu_seconds() -> f64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
 }
 
 fn main() {
