@@ -94,9 +94,8 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
     let mut out = Vec::new();
     for line in lines.iter().filter(|l| !l.code) {
         let text = line.text;
-        let label = line
-            .hints
-            .any(Hints::PAREN)
+        // The label has a `(` and the word `duration`: most lines with a `(` have not.
+        let label = (line.hints.any(Hints::PAREN) && when::contains_ci(text, "duration"))
             .then(|| MINUTES_LABEL_RE.captures(text))
             .flatten();
         if let Some(c) = label {
