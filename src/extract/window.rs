@@ -305,9 +305,7 @@ pub fn statement(
     // 2. A range.
     for (i, l) in prose.iter().enumerate() {
         // `from 0233 to 0239` has four digits in a row.
-        let military = l
-            .hints
-            .has(Hints::YEAR)
+        let military = (l.hints.has(Hints::YEAR) && when::contains_ci(l.text, "from"))
             .then(|| MILITARY_RE.captures(l.text))
             .flatten();
         if let Some(c) = military {
