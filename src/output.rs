@@ -297,7 +297,7 @@ fn clean_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    // `.old-` folders: the previous site, from versions that swapped whole folders.
+    // `.old-` folders: the previous site, set aside while a swap takes its name.
     let prefixes = [format!(".{name}.tmp-"), format!(".{name}.old-")];
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();

@@ -28,9 +28,12 @@ static ITEM_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Heading level of a line: 1–6 for `#`, 7 for bold or `Label:` pseudo-headings, 0 if none.
 /// Cheap test before `ITEM_RE`: a list item starts with a marker or a number.
 fn may_be_item(text: &str) -> bool {
-    super::trim_start(text).starts_with(|c: char| {
-        c.is_ascii_digit() || matches!(c, '-' | '*' | '+' | '•' | '‣' | '▪' | '◦')
-    })
+    super::trim_start(text).starts_with(|c: char| c.is_ascii_digit() || is_marker(c))
+}
+
+/// A list item's marker (numbers aside).
+fn is_marker(c: char) -> bool {
+    matches!(c, '-' | '*' | '+' | '•' | '‣' | '▪' | '◦')
 }
 
 /// A list item: (its text, its task box was ticked).
@@ -49,7 +52,7 @@ fn item(text: &str) -> Option<(&str, bool)> {
 fn item_by_hand(text: &str) -> Option<Option<(&str, bool)>> {
     let t = super::trim_start(text);
     let after_marker = match t.chars().next() {
-        Some(c) if "-*+•‣▪◦".contains(c) => &t[c.len_utf8()..],
+        Some(c) if is_marker(c) => &t[c.len_utf8()..],
         Some(c) if c.is_ascii_digit() => {
             let n = t.bytes().take_while(u8::is_ascii_digit).count();
             match t[n..].chars().next() {

@@ -22,21 +22,53 @@ use super::hints::Hints;
 use super::numbers::number;
 use super::{when, Line};
 
-const NUM: &str = r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?";
-const UNIT: &str = r"(?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)";
+/// The number words of a stated duration, each the last word of a number (`twenty-five`
+/// ends with `five`), in the order the regexes try them (`an` before `a`). The line hints
+/// (`hints.rs`) read the same words.
+pub(super) const NUMBER_WORDS: &[&str] = &[
+    "an", "a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "ninety",
+];
+/// The words that may follow a tens word (`twenty-five`).
+const ONES: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+/// The units of a stated duration as whole words, longer forms first. The line hints read
+/// the same words.
+pub(super) const UNIT_WORDS: &[&str] = &[
+    "days", "day", "hours", "hour", "hrs", "hr", "h", "minutes", "minute", "mins", "min", "m",
+    "seconds", "second", "secs", "sec", "s",
+];
+
+/// A number, in digits or words.
+fn num() -> String {
+    let (words, ones) = (NUMBER_WORDS.join("|"), ONES.join("|"));
+    format!(r"(?:\d+(?:\.\d+)?|{words})(?:[\s-](?:{ones}))?")
+}
+
+fn unit() -> String {
+    format!("(?:{})", UNIT_WORDS.join("|"))
+}
+
 /// A number and its unit: digits may touch the unit (`2h`, `45min`), a number word is
 /// apart from it (`an hour`, `two-day`), so that `as` and `am` are not "a second" and
 /// "a minute".
-const PART: &str = r"(?:\d+(?:\.\d+)?(?:[\s-]*|[\s-](?:one|two|three|four|five|six|seven|eight|nine)[\s-]+)|(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?[\s-]+)(?:days?|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)";
+fn part() -> String {
+    let (words, ones, unit) = (NUMBER_WORDS.join("|"), ONES.join("|"), unit());
+    format!(
+        r"(?:\d+(?:\.\d+)?(?:[\s-]*|[\s-](?:{ones})[\s-]+)|(?:{words})(?:[\s-](?:{ones}))?[\s-]+){unit}"
+    )
+}
 
 static AMOUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let part = part();
     super::re(&format!(
-        r"(?i)(?-u:\b)(?:\d+\s*h(?:ours?|rs?)?\s*\d+\s*m(?:in(?:ute)?s?)?(?-u:\b)|half\s+an\s+hour|{PART}(?-u:\b)(?:\s*,?\s*(?:and\s+)?{PART}(?-u:\b))*(?:\s+and\s+a\s+half)?)"
+        r"(?i)(?-u:\b)(?:\d+\s*h(?:ours?|rs?)?\s*\d+\s*m(?:in(?:ute)?s?)?(?-u:\b)|half\s+an\s+hour|{part}(?-u:\b)(?:\s*,?\s*(?:and\s+)?{part}(?-u:\b))*(?:\s+and\s+a\s+half)?)"
     ))
     .unwrap()
 });
 static PART_RE: LazyLock<Regex> =
-    LazyLock::new(|| super::re(&format!(r"(?i)({NUM})[\s-]*({UNIT})")).unwrap());
+    LazyLock::new(|| super::re(&format!(r"(?i)({})[\s-]*({})", num(), unit())).unwrap());
 
 /// Context right before an amount that makes it a statement of the outage's length.
 static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {

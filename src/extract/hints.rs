@@ -29,6 +29,8 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use super::duration::{NUMBER_WORDS, UNIT_WORDS};
+
 /// A set of hints (bit flags).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Hints(u16);
@@ -457,13 +459,16 @@ fn amount_at(b: &[u8], i: usize) -> bool {
         .take_while(|c| c.is_ascii_alphabetic())
         .count();
     let word = &b[i..i + len];
-    if !UNIT_WORDS.iter().any(|u| word.eq_ignore_ascii_case(u)) {
+    if !UNIT_WORDS
+        .iter()
+        .any(|u| word.eq_ignore_ascii_case(u.as_bytes()))
+    {
         return false;
     }
     // … after a number: digits, or a number word (`an hour`, `two-day`), with white space
     // or hyphens between.
     let mut j = i;
-    while j > 0 && matches!(b[j - 1], b' ' | b'\t' | b'-' | b'\r' | 0x0b | 0x0c) {
+    while j > 0 && is_gap(b[j - 1]) {
         j -= 1;
     }
     if j > 0 && b[j - 1].is_ascii_digit() {
@@ -475,7 +480,9 @@ fn amount_at(b: &[u8], i: usize) -> bool {
         .take_while(|c| c.is_ascii_alphabetic())
         .count();
     let before = &b[from..j];
-    NUMBER_WORDS.iter().any(|n| before.eq_ignore_ascii_case(n))
+    NUMBER_WORDS
+        .iter()
+        .any(|n| before.eq_ignore_ascii_case(n.as_bytes()))
 }
 
 /// A unit letter right after a number (`2h`, `10ms`, `5min`), or a one-letter unit word
@@ -485,24 +492,18 @@ fn unit_letter_after(b: &[u8], i: usize) -> bool {
     if b.get(i).is_some_and(is_unit) {
         return true;
     }
-    let sep = |c: &&u8| matches!(c, b' ' | b'\t' | b'-' | b'\r' | 0x0b | 0x0c);
-    let j = i + b[i.min(b.len())..].iter().take_while(|c| sep(c)).count();
+    let j = i + b[i.min(b.len())..]
+        .iter()
+        .take_while(|c| is_gap(**c))
+        .count();
     j > i && b.get(j).is_some_and(is_unit) && !b.get(j + 1).is_some_and(u8::is_ascii_alphabetic)
 }
 
-/// The units of a stated duration (`duration.rs`), as whole words.
-const UNIT_WORDS: &[&[u8]] = &[
-    b"day", b"days", b"hour", b"hours", b"hr", b"hrs", b"h", b"minute", b"minutes", b"min",
-    b"mins", b"m", b"second", b"seconds", b"sec", b"secs", b"s",
-];
-
-/// The number words of a stated duration (`duration.rs`), each the last word of a number
-/// (`twenty-five` ends with `five`).
-const NUMBER_WORDS: &[&[u8]] = &[
-    b"a", b"an", b"one", b"two", b"three", b"four", b"five", b"six", b"seven", b"eight", b"nine",
-    b"ten", b"eleven", b"twelve", b"fifteen", b"twenty", b"thirty", b"forty", b"fifty", b"sixty",
-    b"ninety",
-];
+/// What may stand between a number and its unit: white space (`\s` of the duration
+/// regexes) or a hyphen.
+fn is_gap(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'-' | b'\r' | 0x0b | 0x0c)
+}
 
 /// A digit then `:`/`.`/`h` and a digit, or a digit then `am`/`pm` (`a.m`, ` PM`): what
 /// every clock time with digits has.

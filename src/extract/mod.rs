@@ -327,10 +327,7 @@ pub(crate) fn squeeze_cow(s: &str) -> std::borrow::Cow<'_, str> {
     let marks = b.iter().fold(false, |any, &c| {
         any | (c < b' ') | (c == b'*') | (c == b'`')
     });
-    let doubled = b
-        .iter()
-        .zip(b.iter().skip(1))
-        .fold(false, |any, (&x, &y)| any | ((x == b' ') & (y == b' ')));
+    let doubled = doubled_space(b);
     let ascii = b.iter().fold(0u8, |all, &c| all | c) < 0x80;
     let plain = !marks && !doubled && !s.starts_with(' ') && !s.ends_with(' ') && !s.is_empty();
     if plain && (ascii || !s.chars().any(char::is_whitespace)) {
@@ -361,12 +358,15 @@ fn plain_ascii(b: &[u8]) -> bool {
     let bad = b.iter().fold(false, |any, &c| {
         any | (c.wrapping_sub(0x20) >= 0x60) | (c == b'*') | (c == b'`')
     });
+    !bad && !doubled_space(b)
+}
+
+/// Two spaces in a row somewhere in `b` (a fold without early exits, vectorised).
+fn doubled_space(b: &[u8]) -> bool {
     let next = b.get(1..).unwrap_or_default();
-    let doubled = b
-        .iter()
+    b.iter()
         .zip(next)
-        .fold(false, |any, (&x, &y)| any | ((x == b' ') & (y == b' ')));
-    !bad && !doubled
+        .fold(false, |any, (&x, &y)| any | ((x == b' ') & (y == b' ')))
 }
 
 /// `s.trim()`, at the cost of two byte checks when both ends are printable ASCII (most lines
