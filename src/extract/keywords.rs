@@ -16,10 +16,12 @@
 //! after it, optionally followed by `es` or `s`. At the leftmost place where one matches,
 //! the first keyword in the given order wins, with `es` rather than `s` rather than nothing
 //! after it; the search goes on after that match. Only the starts of words can be such a
-//! place: they are found 32 bytes at a time (a loop the compiler vectorises). A table of one
-//! bit per first letter and classes of the next two bytes drops, without a branch, the word
-//! starts no keyword begins like (most of them: `the`, `was`, `and`); each one left is
-//! checked against the keywords that start with its first two bytes.
+//! place: they are found 32 bytes at a time, with the class of each byte (its letter, a
+//! digit, or another byte), by AVX2 instructions where the CPU has them and by loops the
+//! compiler vectorises elsewhere. A table of one bit per first letter and classes of the
+//! next two bytes drops, without a branch, the word starts no keyword begins like (most of
+//! them: `the`, `was`, `and`); each one left is checked against the keywords that start
+//! with its first two bytes.
 
 use super::hints::bit_mask;
 
@@ -159,15 +161,11 @@ impl Keywords {
         let b = text.as_bytes();
         // Where the search goes on: the end of the last match.
         let mut from = 0;
-        let prefixes = &self.prefixes;
-        let keep = |first: u8, second: u8, third: u8| {
-            prefixes[group(first, CLASS[usize::from(second)])] >> CLASS[usize::from(third)] & 1 != 0
-        };
-        word_starts(b, keep, |p, next| {
+        word_starts(b, &self.prefixes, |p, g| {
             if p < from {
                 return;
             }
-            let (first, n) = self.by_start[group(b[p], CLASS[usize::from(next)])];
+            let (first, n) = self.by_start[g];
             if n == 0 {
                 return;
             }
@@ -210,39 +208,68 @@ fn word_end(b: &[u8], end: usize) -> Option<usize> {
     }
 }
 
-/// Calls `at(p, next)` for each position `p` of `b`, in order, that holds an ASCII letter
-/// with no word character before it and that `keep(letter, next, next2)` keeps; `next` and
-/// `next2` are the two bytes after it (spaces after the end).
-fn word_starts(b: &[u8], keep: impl Fn(u8, u8, u8) -> bool, mut at: impl FnMut(usize, u8)) {
+/// Calls `at(p, g)` for each position `p` of `b`, in order, that holds an ASCII letter
+/// with no word character before it and that `prefixes` keeps: where `g` is the [`group`]
+/// of the letter and the byte after it, bit [`CLASS`] of the byte after that is set in
+/// `prefixes[g]` (spaces after the end).
+fn word_starts(b: &[u8], prefixes: &[u32; 1 << 10], at: impl FnMut(usize, usize)) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { word_starts_avx2(b, prefixes, at) };
+    }
+    scan::<false>(b, prefixes, at);
+}
+
+/// [`word_starts`] with a block's word starts and classes found by AVX2 instructions.
+///
+/// # Safety
+///
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,bmi1")]
+unsafe fn word_starts_avx2(b: &[u8], prefixes: &[u32; 1 << 10], at: impl FnMut(usize, usize)) {
+    scan::<true>(b, prefixes, at);
+}
+
+/// The loop of [`word_starts`], over blocks of [`W`] bytes; with `AVX2` (only when the CPU
+/// has it) each block is read by [`avx2_block`], else by [`portable_block`].
+#[inline(always)]
+fn scan<const AVX2: bool>(b: &[u8], prefixes: &[u32; 1 << 10], mut at: impl FnMut(usize, usize)) {
+    let mut class = [0u8; W + 2];
     // `window` is the block at `pos` with the byte before it and the two bytes after it.
-    let mut block = |window: &[u8; W + 3], pos: usize| {
-        let mut flags = [0u8; W];
-        for k in 0..W {
-            let (p, c) = (window[k], window[k + 1]);
-            let letter = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26;
-            let word = letter(p) | (p.wrapping_sub(b'0') < 10) | (p == b'_');
-            flags[k] = u8::from(letter(c) & !word);
-        }
-        // The word starts kept, gathered without a branch on each (which way `keep` goes
-        // is as good as random), then visited.
-        let mut starts = bit_mask(flags);
+    let mut visit = |window: &[u8; W + 3], pos: usize| {
+        #[cfg(target_arch = "x86_64")]
+        let starts = if AVX2 {
+            // SAFETY: `AVX2` is only set by `word_starts_avx2`, which runs only on a CPU
+            // with AVX2.
+            unsafe { avx2_block(window, &mut class) }
+        } else {
+            portable_block(window, &mut class)
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let starts = portable_block(window, &mut class);
+        // The word starts kept, gathered without a branch on each (which way the check
+        // goes is as good as random), then visited.
         let mut kept = [0u8; W];
         let mut n = 0;
+        let mut starts = starts;
         while starts != 0 {
             let k = starts.trailing_zeros() as usize;
             starts &= starts - 1;
-            kept[n] = k as u8;
-            n += usize::from(keep(window[k + 1], window[k + 2], window[k + 3]));
+            kept[n & (W - 1)] = k as u8;
+            let g = group_of(&class, k);
+            n += (prefixes[g] >> (class[k + 2] & 31) & 1) as usize;
         }
         for &k in &kept[..n] {
             let k = usize::from(k);
-            at(pos + k, window[k + 2]);
+            at(pos + k, group_of(&class, k));
         }
     };
     let mut pos = 0;
     while pos < b.len() {
         match b.get(pos.wrapping_sub(1)..pos + W + 2) {
-            Some(window) => block(window.try_into().expect("W + 3 bytes"), pos),
+            Some(window) => visit(window.try_into().expect("W + 3 bytes"), pos),
             None => {
                 // The first and the last blocks, from a copy with spaces (no word character,
                 // no letter) beyond the ends.
@@ -251,11 +278,95 @@ fn word_starts(b: &[u8], keep: impl Fn(u8, u8, u8) -> bool, mut at: impl FnMut(u
                 let to = b.len().min(pos + W + 2);
                 let lead = usize::from(pos == 0);
                 buf[lead..lead + to - from].copy_from_slice(&b[from..to]);
-                block(&buf, pos);
+                visit(&buf, pos);
             }
         }
         pos += W;
     }
+}
+
+/// The [`group`] of the bytes whose classes are `class[k]` and `class[k + 1]` (`k < W`).
+#[inline(always)]
+fn group_of(class: &[u8; W + 2], k: usize) -> usize {
+    (usize::from(class[k & (W - 1)]) << 5 | usize::from(class[(k & (W - 1)) + 1])) & 0x3ff
+}
+
+/// The class ([`CLASS`]) of a byte, computed rather than looked up.
+#[inline(always)]
+fn class_of(c: u8) -> u8 {
+    let l = (c | 0x20).wrapping_sub(b'a');
+    if l < 26 {
+        l
+    } else {
+        27 - u8::from(c.wrapping_sub(b'0') < 10)
+    }
+}
+
+/// The word starts of a block (`window` is its bytes with the byte before them and the
+/// two after them), as a mask; `class` receives the classes of its bytes and of the two
+/// after them.
+#[inline(always)]
+fn portable_block(window: &[u8; W + 3], class: &mut [u8; W + 2]) -> u32 {
+    let letter = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26;
+    let mut flags = [0u8; W];
+    for k in 0..W {
+        let (p, c) = (window[k], window[k + 1]);
+        let word = letter(p) | (p.wrapping_sub(b'0') < 10) | (p == b'_');
+        flags[k] = u8::from(letter(c) & !word);
+    }
+    for k in 0..W + 2 {
+        class[k] = class_of(window[k + 1]);
+    }
+    bit_mask(flags)
+}
+
+/// [`portable_block`] with AVX2 instructions.
+///
+/// # Safety
+///
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn avx2_block(window: &[u8; W + 3], class: &mut [u8; W + 2]) -> u32 {
+    use std::arch::x86_64::*;
+    let splat = |c: u8| _mm256_set1_epi8(c as i8);
+    // `x` below `n` (unsigned), lane by lane.
+    let below = |x: __m256i, n: u8| _mm256_cmpeq_epi8(_mm256_min_epu8(x, splat(n - 1)), x);
+    let p = window.as_ptr();
+    // SAFETY: `window` holds W + 3 bytes: the loads read bytes 0..W, 1..W + 1 and
+    // 3..W + 3; they are unaligned loads.
+    let (before, ch, late) = unsafe {
+        (
+            _mm256_loadu_si256(p.cast()),
+            _mm256_loadu_si256(p.add(1).cast()),
+            _mm256_loadu_si256(p.add(3).cast()),
+        )
+    };
+    let letter_index = |x: __m256i| _mm256_sub_epi8(_mm256_or_si256(x, splat(0x20)), splat(b'a'));
+    let classes = |x: __m256i| {
+        let l = letter_index(x);
+        let digit = below(_mm256_sub_epi8(x, splat(b'0')), 10);
+        // 27, or 26 for a digit (a true lane is -1), or the letter's index.
+        let other = _mm256_add_epi8(splat(27), digit);
+        _mm256_blendv_epi8(other, l, below(l, 26))
+    };
+    let word_before = _mm256_or_si256(
+        _mm256_or_si256(
+            below(letter_index(before), 26),
+            below(_mm256_sub_epi8(before, splat(b'0')), 10),
+        ),
+        _mm256_cmpeq_epi8(before, splat(b'_')),
+    );
+    let starts = _mm256_andnot_si256(word_before, below(letter_index(ch), 26));
+    let out = class.as_mut_ptr();
+    // SAFETY: `class` holds W + 2 bytes: the stores write bytes 2..W + 2 and 0..W
+    // (in this order, the second one writing the same classes where they overlap).
+    unsafe {
+        _mm256_storeu_si256(out.add(2).cast(), classes(late));
+        _mm256_storeu_si256(out.cast(), classes(ch));
+    }
+    _mm256_movemask_epi8(starts) as u32
 }
 
 #[cfg(test)]
@@ -374,6 +485,26 @@ mod tests {
             let words: Vec<&str> = crate::extract::classify::builtin_words();
             let (got, want) = both(&words, &text);
             prop_assert_eq!(got, want);
+        }
+
+        /// The portable word-start scan and the one the CPU runs (AVX2 where it has it)
+        /// visit the same places with the same groups, whatever the bytes.
+        #[test]
+        fn the_portable_scan_and_the_fast_one_agree(
+            text in proptest::collection::vec(
+                prop_oneof![
+                    Just(b' '), Just(b'_'), Just(b'\n'), b'0'..=b'9', b'a'..=b'z', b'A'..=b'Z',
+                    any::<u8>(),
+                ],
+                0..200,
+            ),
+        ) {
+            let k = Keywords::new(WORDS).unwrap();
+            let mut portable = Vec::new();
+            scan::<false>(&text, &k.prefixes, |p, g| portable.push((p, g)));
+            let mut fast = Vec::new();
+            word_starts(&text, &k.prefixes, |p, g| fast.push((p, g)));
+            prop_assert_eq!(portable, fast);
         }
     }
 }
