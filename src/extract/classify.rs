@@ -303,6 +303,18 @@ static SUMMARY_HEADING_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)^(?:(?:issue|incident|executive|short)\s+)?(?:summary|overview|tl;?\s*dr|abstract|what\s+happened)$").unwrap()
 });
 
+/// `SUMMARY_HEADING_RE.is_match(b)`. The regex (ASCII rules) matches only texts that end
+/// with one of a few words: others are refused without running it.
+fn summary_heading(b: &str) -> bool {
+    ["summary", "overview", "dr", "abstract", "happened"]
+        .iter()
+        .any(|w| {
+            b.len() >= w.len()
+                && b.as_bytes()[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
+        })
+        && SUMMARY_HEADING_RE.is_match(b)
+}
+
 /// The lines of the body's summary: a section whose heading says Summary, Overview, TL;DR
 /// (up to the next heading), else the opening paragraph (after a title heading, up to the
 /// first blank line or heading). At most 12 lines either way.
@@ -321,7 +333,7 @@ fn summary_lines(lines: &[Line]) -> std::ops::Range<u32> {
             || (t.ends_with(':') && t.split_whitespace().count() <= 5)
     };
     // The words of a summary heading are short: longer lines are never one.
-    let says_summary = |t: &str| t.len() < 40 && SUMMARY_HEADING_RE.is_match(bare(t));
+    let says_summary = |t: &str| t.len() < 40 && summary_heading(bare(t));
     let prose = || lines.iter().filter(|l| !l.code);
     let range = |from: &mut dyn Iterator<Item = &Line>| -> std::ops::Range<u32> {
         let mut first = None;
@@ -542,6 +554,16 @@ mod tests {
         assert_eq!(t, ["dns", "queue"]);
         cfg.auto_tags = false;
         assert!(tags(text, &ls, &cfg, "", None).is_empty());
+    }
+
+    proptest::proptest! {
+        /// The cheap test before the summary-heading regex never refuses what it matches.
+        #[test]
+        fn summary_heading_is_the_regex(
+            t in "((issue|Incident|EXECUTIVE|short)[ \t]{1,2})?(summary|Overview|tl;dr|TL; DR|abstract|what  happened|ſummary|x|:|é| ){0,3}"
+        ) {
+            proptest::prop_assert_eq!(summary_heading(&t), SUMMARY_HEADING_RE.is_match(&t));
+        }
     }
 
     fn tag_names(text: &str, title: &str, summary: Option<&str>) -> Vec<String> {

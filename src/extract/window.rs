@@ -71,6 +71,14 @@ static START_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
 static END_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)(?-u:\b)(?:end(?:ed)?|resolved|recovered|outage\s+end)(?:[\s-]+(?:time|date|at))?(?:\s*\([^)]*\))?\s*\**\s*[:=]\s*\**[\s*_-]*$").unwrap()
 });
+/// `re.is_match(text)` for [`START_LABEL_RE`] and [`END_LABEL_RE`], which match only
+/// where `text` ends with `:` or `=` and then nothing but white space, `*`, `_` and `-`:
+/// most texts do not, and are refused without running the regex.
+fn is_label(re: &Regex, text: &str) -> bool {
+    text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '-'))
+        .ends_with([':', '='])
+        && re.is_match(text)
+}
 static START_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)(?:^\W*from(?-u:\b)|(?-u:\b)(?:start(?:ed|ing)|began|beginning|commenc\w*|occurr\w*|since|duration|outage\s+(?:at|on)|encountered|experienced|happened|went\s+down|was\s+down|struck)(?-u:\b))").unwrap()
 });
@@ -257,11 +265,11 @@ pub fn statement(
         }
         // `Start-time:` alone on the line before the time.
         let prev_label = i > 0
-            && START_LABEL_RE.is_match(prose[i - 1].text.trim_end())
+            && is_label(&START_LABEL_RE, prose[i - 1].text.trim_end())
             && prose[i - 1].no + 2 >= l.no;
         let Some(start) = ms.iter().find(|m| {
             let head = tail(&l.text[..m.from], 80);
-            START_LABEL_RE.is_match(head)
+            is_label(&START_LABEL_RE, head)
                 || (prev_label
                     && head
                         .trim_matches([' ', '*', '_', '-', '•', '\t'])
@@ -272,7 +280,7 @@ pub fn statement(
         let end = ms
             .iter()
             .find(|m| {
-                m.from > start.to && END_LABEL_RE.is_match(tail(&l.text[start.to..m.from], 80))
+                m.from > start.to && is_label(&END_LABEL_RE, tail(&l.text[start.to..m.from], 80))
             })
             .cloned()
             .or_else(|| {
@@ -282,7 +290,7 @@ pub fn statement(
                     .take(4)
                     .find_map(|(n, nm)| {
                         nm.iter()
-                            .find(|&m| END_LABEL_RE.is_match(tail(&n.text[..m.from], 80)))
+                            .find(|&m| is_label(&END_LABEL_RE, tail(&n.text[..m.from], 80)))
                             .cloned()
                     })
             });
@@ -355,7 +363,7 @@ pub fn statement(
             let after = head(&l.text[m.to..], 200);
             let sentence_tail = after.split(['.', '!', '?']).next().unwrap_or(after);
             let sentence = format!("{sentence_head} {sentence_tail}");
-            if START_LABEL_RE.is_match(before)
+            if is_label(&START_LABEL_RE, before)
                 || ((START_WORD_RE.is_match(sentence_head)
                     || START_TAIL_RE.is_match(sentence_tail))
                     && !sentence.to_ascii_lowercase().contains("detect"))
@@ -808,5 +816,16 @@ mod tests {
             Some(jiff::civil::date(2024, 5, 6))
         );
         assert_eq!(disambiguate(amb.value, None, &[], ""), None);
+    }
+
+    proptest::proptest! {
+        /// The cheap test before the label regexes never refuses what they match.
+        #[test]
+        fn is_label_is_the_regex(
+            t in "(the |x|é)?(start|Started|BEGAN|outage start|end|Ended|resolved|recovered|outage  end)?([ -](time|date|at))?( \\(UTC\\)| \\(é\\))?[ ]?[*]{0,2}[ ]?[:=]?[ ]?[*_ \u{a0}-]{0,3}(x|10:00)?"
+        ) {
+            proptest::prop_assert_eq!(is_label(&START_LABEL_RE, &t), START_LABEL_RE.is_match(&t));
+            proptest::prop_assert_eq!(is_label(&END_LABEL_RE, &t), END_LABEL_RE.is_match(&t));
+        }
     }
 }
