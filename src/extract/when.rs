@@ -285,10 +285,41 @@ fn dates_where(line: &str, year: bool, month: bool) -> Vec<DateTok> {
     dates_read(line, year, month, true)
 }
 
+/// False when no all-digit date can be in `b`: each has a digit, a separator (`-`, `/`,
+/// `.`), one or two digits, a separator and a digit (`2023-03-01`, `15/10/2023`), or a
+/// digit, a comma, one or two digits and a comma (`03, 14, 2024`). Most lines with a year
+/// have neither (`March 1, 2023`, `in 2023`), and the regex does not run on them.
+fn may_hold_numeric_date(b: &[u8]) -> bool {
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let digits_from = |i: usize| (i..i + 3).take_while(|&j| digit(j)).count();
+    let dashed = memchr::memchr3_iter(b'-', b'/', b'.', b).any(|i| {
+        let k = digits_from(i + 1);
+        i > 0
+            && digit(i - 1)
+            && (1..=2).contains(&k)
+            && matches!(b.get(i + 1 + k), Some(b'-' | b'/' | b'.'))
+            && digit(i + 2 + k)
+    });
+    dashed
+        || memchr::memchr_iter(b',', b).any(|i| {
+            // `\s*`, ASCII white space.
+            let from = i
+                + 1
+                + b[i + 1..]
+                    .iter()
+                    .take_while(|c| matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '))
+                    .count();
+            let k = digits_from(from);
+            i > 0 && digit(i - 1) && (1..=2).contains(&k) && b.get(from + k) == Some(&b',')
+        })
+}
+
 /// [`dates_where`], reading each match's groups by hand where it can (`by_hand`), else
 /// with the regex's capture engine (the reference the readers are tested against).
 fn dates_read(line: &str, year: bool, month: bool, by_hand: bool) -> Vec<DateTok> {
     let mut out = Vec::new();
+    // (The reference reading runs the regexes wherever the hints let them.)
+    let year = year && (!by_hand || may_hold_numeric_date(line.as_bytes()));
     if !year && !month {
         return out;
     }
@@ -1171,6 +1202,14 @@ mod tests {
             s in "([0-9 ,./:-]|[0-9]{4}|[0-9]{1,2}|st|nd|th|of|OF|T|PST|jan|January|MAR|march|May|june|Sept|sept|oct|Nov|december|dec\\.|–|é|x){0,14}"
         ) {
             prop_assert_eq!(dates_read(&s, true, true, true), dates_read(&s, true, true, false), "{:?}", s);
+        }
+
+        /// The cheap test before the numeric date regex never refuses what it matches.
+        #[test]
+        fn numeric_dates_pass_the_cheap_test(
+            s in "(x|é| |1)?[0-9]{1,4}(,[ \t\x0b]{0,2}|[-/.]| )?[0-9]{1,4}(,[ \t\x0b]{0,2}|[-/.]| )?[0-9]{1,5}(T|x| |,)?"
+        ) {
+            prop_assert!(may_hold_numeric_date(s.as_bytes()) || !NUMERIC_DATE_RE.is_match(&s), "{:?}", s);
         }
 
         #[test]
