@@ -217,14 +217,15 @@ fn heading(text: &str, prev_blank: bool, alone: impl FnOnce() -> bool) -> Option
     if list_mark_len(t).is_some() {
         return None;
     }
-    let words = t.split_whitespace().count();
-    if t.trim_end_matches(['*', '_']).ends_with(':') && words <= 5 {
+    // (Counted only where the count decides: most lines are neither labels nor short.)
+    let words = || t.split_whitespace().count();
+    if t.trim_end_matches(['*', '_']).ends_with(':') && words() <= 5 {
         return names();
     }
     let plain = t.len() < 60
-        && words <= 6
         && t.starts_with(|c: char| c.is_ascii_uppercase())
         && t.ends_with(|c: char| c.is_ascii_alphanumeric() || c == ')')
+        && words() <= 6
         && !t
             .bytes()
             .any(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b';'));
