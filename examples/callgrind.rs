@@ -1,0 +1,71 @@
+//! Instruction counts of extraction, which repeat exactly from run to run where timings on a
+//! shared machine do not: one warm-up round over the documents, then `ROUNDS` measured
+//! rounds inside `measured`, for callgrind to count alone:
+//!
+//! ```text
+//! cargo build --release --example callgrind
+//! valgrind --tool=callgrind --toggle-collect='callgrind::measured' \
+//!     target/release/examples/callgrind [DIR] [ROUNDS]
+//! ```
+//!
+//! `DIR` holds the documents (default: the generated corpus of `benches/corpus.rs`);
+//! `ROUNDS` defaults to 4. With `DUMP=dir` set, it writes the generated corpus there instead.
+#[path = "../benches/corpus.rs"]
+mod corpus;
+use inquest::content;
+use inquest::extract::{self, Defaults};
+
+#[inline(never)]
+fn measured(parsed: &[content::Document], opts: &extract::Options, rounds: usize) {
+    for _ in 0..rounds {
+        for d in parsed {
+            std::hint::black_box(extract::extract(d, opts));
+        }
+    }
+}
+
+fn main() {
+    if let Some(dir) = std::env::var_os("DUMP") {
+        for (n, b) in corpus::corpus() {
+            let i: usize = n.split('.').next().unwrap().parse().unwrap();
+            let sub = std::path::Path::new(&dir).join(["md", "txt", "table"][i % 3]);
+            std::fs::create_dir_all(&sub).unwrap();
+            std::fs::write(sub.join(&n), b).unwrap();
+        }
+        return;
+    }
+    let arg = std::env::args().nth(1).unwrap_or_default();
+    let docs: Vec<(String, Vec<u8>)> = if std::path::Path::new(&arg).is_dir() {
+        let mut v: Vec<_> = std::fs::read_dir(&arg)
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    } else {
+        corpus::corpus()
+    };
+    let parsed: Vec<content::Document> = docs
+        .iter()
+        .map(|(n, b)| content::parse(n, n, b).unwrap().0)
+        .collect();
+    let defaults = Defaults::default();
+    let opts = defaults.options();
+    measured(&parsed[..0], &opts, 0);
+    for d in &parsed {
+        std::hint::black_box(extract::extract(d, &opts));
+    }
+    let rounds = std::env::args()
+        .skip(1)
+        .find_map(|n| n.parse().ok())
+        .unwrap_or(4);
+    measured(&parsed, &opts, rounds);
+    let bytes: usize = docs.iter().map(|(_, b)| b.len()).sum();
+    eprintln!("{} docs, {} bytes, {} rounds", parsed.len(), bytes, rounds);
+}
