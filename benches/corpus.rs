@@ -1,6 +1,6 @@
 //! A generated corpus of postmortems in the shapes the extractor meets: Markdown with
 //! headings and bullet timelines, plain text with pseudo-headings, tables, long prose.
-//! Shared by the criterion benchmark and `examples/throughput.rs`.
+//! Shared by the criterion benchmarks, `examples/throughput.rs` and `examples/callgrind.rs`.
 
 const ZONES: &[&str] = &["UTC", "PST", "GMT+1", "EAT", "UTC-5", "CET"];
 const SERVICES: &[&str] = &[
@@ -81,5 +81,33 @@ pub fn corpus() -> Vec<(String, Vec<u8>)> {
             };
             (name, text.into_bytes())
         })
+        .collect()
+}
+
+/// The files of the folder `arg`, by name, when it is one; else the generated corpus.
+#[allow(dead_code)] // (the benchmarks measure the generated corpus only)
+pub fn folder_or_generated(arg: &str) -> Vec<(String, Vec<u8>)> {
+    if !std::path::Path::new(arg).is_dir() {
+        return corpus();
+    }
+    let mut v: Vec<_> = std::fs::read_dir(arg)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Each document parsed (each name stands for its path).
+#[allow(dead_code)] // (not read by the rendering benchmark)
+pub fn parse_all(docs: &[(String, Vec<u8>)]) -> Vec<inquest::content::Document> {
+    docs.iter()
+        .map(|(n, b)| inquest::content::parse(n, n, b).unwrap().0)
         .collect()
 }

@@ -20,10 +20,7 @@ use corpus::corpus;
 fn bench(c: &mut Criterion) {
     let docs = corpus();
     let bytes: usize = docs.iter().map(|(_, b)| b.len()).sum();
-    let parsed: Vec<content::Document> = docs
-        .iter()
-        .map(|(n, b)| content::parse(n, n, b).unwrap().0)
-        .collect();
+    let parsed = corpus::parse_all(&docs);
     let defaults = Defaults::default();
     let opts = defaults.options();
     let mut g = c.benchmark_group("extract");

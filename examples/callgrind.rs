@@ -35,26 +35,8 @@ fn main() {
         return;
     }
     let arg = std::env::args().nth(1).unwrap_or_default();
-    let docs: Vec<(String, Vec<u8>)> = if std::path::Path::new(&arg).is_dir() {
-        let mut v: Vec<_> = std::fs::read_dir(&arg)
-            .unwrap()
-            .flatten()
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap_or_default(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    } else {
-        corpus::corpus()
-    };
-    let parsed: Vec<content::Document> = docs
-        .iter()
-        .map(|(n, b)| content::parse(n, n, b).unwrap().0)
-        .collect();
+    let docs = corpus::folder_or_generated(&arg);
+    let parsed = corpus::parse_all(&docs);
     let defaults = Defaults::default();
     let opts = defaults.options();
     measured(&parsed[..0], &opts, 0);

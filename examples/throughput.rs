@@ -7,7 +7,6 @@ mod corpus;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use inquest::content;
 use inquest::extract::{self, Defaults};
 
 /// The process's CPU time in seconds, to the nanosecond (/proc/self/stat counts in 10 ms
@@ -35,30 +34,12 @@ fn cpu_seconds() -> f64 {
 fn main() {
     // `throughput DIR [ROUNDS]` measures over the files of a folder instead.
     let arg = std::env::args().nth(1).unwrap_or_default();
-    let docs: Vec<(String, Vec<u8>)> = if std::path::Path::new(&arg).is_dir() {
-        let mut v: Vec<_> = std::fs::read_dir(&arg)
-            .unwrap()
-            .flatten()
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap_or_default(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    } else {
-        corpus::corpus()
-    };
+    let docs = corpus::folder_or_generated(&arg);
     if std::env::args().any(|a| a == "stages") {
         return stages(&docs);
     }
     let bytes: usize = docs.iter().map(|(_, b)| b.len()).sum();
-    let parsed: Vec<content::Document> = docs
-        .iter()
-        .map(|(n, b)| content::parse(n, n, b).unwrap().0)
-        .collect();
+    let parsed = corpus::parse_all(&docs);
     let defaults = Defaults::default();
     let opts = defaults.options();
     let rounds = std::env::args()
@@ -92,10 +73,7 @@ fn main() {
 #[allow(dead_code)]
 pub fn stages(docs: &[(String, Vec<u8>)]) {
     use inquest::extract::{actions, classify, duration, impact, lines, timeline, window};
-    let parsed: Vec<content::Document> = docs
-        .iter()
-        .map(|(n, b)| content::parse(n, n, b).unwrap().0)
-        .collect();
+    let parsed = corpus::parse_all(docs);
     let cfg = inquest::config::ExtractConfig::default();
     let mut t = [0.0f64; 8];
     for _ in 0..10 {
