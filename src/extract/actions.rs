@@ -132,12 +132,9 @@ fn may_have_mark(text: &str) -> bool {
     let marked = b.iter().fold(false, |any, &c| {
         any | (c >= 0x80) | (c == b'(') | (c == b'[')
     });
-    let t = text.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b');
-    let starts =
-        |w: &str| t.len() >= w.len() && t.as_bytes()[..w.len()].eq_ignore_ascii_case(w.as_bytes());
-    let ends = |w: &str| {
-        t.len() >= w.len() && t.as_bytes()[t.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
-    };
+    let t = text.trim_matches(|c: char| u8::try_from(c).is_ok_and(super::when::is_space));
+    let starts = |w: &str| super::starts_with_ci(t, w);
+    let ends = |w: &str| super::ends_with_ci(t, w);
     marked
         || starts("done")
         || starts("complete")

@@ -308,10 +308,7 @@ static SUMMARY_HEADING_RE: LazyLock<Regex> = LazyLock::new(|| {
 fn summary_heading(b: &str) -> bool {
     ["summary", "overview", "dr", "abstract", "happened"]
         .iter()
-        .any(|w| {
-            b.len() >= w.len()
-                && b.as_bytes()[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
-        })
+        .any(|w| super::ends_with_ci(b, w))
         && SUMMARY_HEADING_RE.is_match(b)
 }
 

@@ -298,10 +298,7 @@ fn parts(s: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str, &str)> 
         let t = m.as_str();
         let unit = UNIT_WORDS
             .iter()
-            .filter(|u| {
-                t.len() > u.len()
-                    && t.as_bytes()[t.len() - u.len()..].eq_ignore_ascii_case(u.as_bytes())
-            })
+            .filter(|u| t.len() > u.len() && super::ends_with_ci(t, u))
             .map(|u| u.len())
             .max()
             .unwrap_or(0);

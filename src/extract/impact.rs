@@ -18,6 +18,7 @@ use regex::Regex;
 
 use super::hints::Hints;
 use super::numbers::number;
+use super::when::is_space;
 use super::Line;
 
 /// The grammar of a share as written. Shares are found by hand ([`percent_at`]); this
@@ -181,11 +182,6 @@ struct Span<'a> {
     start: usize,
     end: usize,
     text: &'a str,
-}
-
-/// `\s` in an ASCII regex.
-fn is_space(c: u8) -> bool {
-    matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
 }
 
 /// The first share written in `text` from byte `from` (a character boundary): what

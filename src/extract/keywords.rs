@@ -80,17 +80,12 @@ fn is_word(c: u8) -> bool {
 }
 
 /// The class of each byte after a first letter: its letter (`a` = 0, any case), 26 for a
-/// digit, 27 for any other byte.
+/// digit, 27 for any other byte ([`class_of`] for each byte).
 static CLASS: [u8; 256] = {
-    let mut t = [27u8; 256];
+    let mut t = [0u8; 256];
     let mut c = 0;
     while c < 256 {
-        let b = c as u8;
-        if b.is_ascii_alphabetic() {
-            t[c] = (b | 0x20) - b'a';
-        } else if b.is_ascii_digit() {
-            t[c] = 26;
-        }
+        t[c] = class_of(c as u8);
         c += 1;
     }
     t
@@ -291,14 +286,17 @@ fn group_of(class: &[u8; W + 2], k: usize) -> usize {
     (usize::from(class[k & (W - 1)]) << 5 | usize::from(class[(k & (W - 1)) + 1])) & 0x3ff
 }
 
-/// The class ([`CLASS`]) of a byte, computed rather than looked up.
+/// The class ([`CLASS`]) of a byte, computed rather than looked up (so that a loop of it
+/// is vectorised).
 #[inline(always)]
-fn class_of(c: u8) -> u8 {
+const fn class_of(c: u8) -> u8 {
     let l = (c | 0x20).wrapping_sub(b'a');
     if l < 26 {
         l
+    } else if c.wrapping_sub(b'0') < 10 {
+        26
     } else {
-        27 - u8::from(c.wrapping_sub(b'0') < 10)
+        27
     }
 }
 

@@ -369,6 +369,20 @@ fn doubled_space(b: &[u8]) -> bool {
         .fold(false, |any, (&x, &y)| any | ((x == b' ') & (y == b' ')))
 }
 
+/// `s` starts with `w`, ASCII letters in any case.
+pub(crate) fn starts_with_ci(s: &str, w: &str) -> bool {
+    s.as_bytes()
+        .get(..w.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(w.as_bytes()))
+}
+
+/// `s` ends with `w`, ASCII letters in any case.
+pub(crate) fn ends_with_ci(s: &str, w: &str) -> bool {
+    s.len()
+        .checked_sub(w.len())
+        .is_some_and(|at| s.as_bytes()[at..].eq_ignore_ascii_case(w.as_bytes()))
+}
+
 /// `s.trim()`, at the cost of two byte checks when both ends are printable ASCII (most lines
 /// of a postmortem): only then can no white space be there to trim.
 pub(crate) fn trim(s: &str) -> &str {

@@ -302,13 +302,7 @@ fn may_hold_numeric_date(b: &[u8]) -> bool {
     });
     dashed
         || memchr::memchr_iter(b',', b).any(|i| {
-            // `\s*`, ASCII white space.
-            let from = i
-                + 1
-                + b[i + 1..]
-                    .iter()
-                    .take_while(|c| matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '))
-                    .count();
+            let from = run_end(b, i + 1, is_space);
             let k = digits_from(from);
             i > 0 && digit(i - 1) && (1..=2).contains(&k) && b.get(from + k) == Some(&b',')
         })
@@ -447,8 +441,8 @@ fn run_end(m: &[u8], at: usize, f: impl Fn(u8) -> bool) -> usize {
     at + m[at.min(m.len())..].iter().take_while(|c| f(**c)).count()
 }
 
-/// `\s` of the date regexes on ASCII text.
-fn is_space(c: u8) -> bool {
+/// `\s` in an ASCII regex (which, unlike `u8::is_ascii_whitespace`, includes `\v`).
+pub(super) fn is_space(c: u8) -> bool {
     matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
 }
 
@@ -687,11 +681,6 @@ fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
-/// `\s` in an ASCII regex (which, unlike `u8::is_ascii_whitespace`, includes `\v`).
-fn is_space_byte(c: u8) -> bool {
-    matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
-}
-
 /// What `TIME_RE` would match at the very start of `b`, read by hand (this runs on every
 /// candidate timeline line, where a regex call costs more than the whole check).
 fn time_prefix_len(b: &[u8]) -> Option<usize> {
@@ -716,7 +705,7 @@ fn time_prefix_len(b: &[u8]) -> Option<usize> {
     }
     // `\s?[ap]\.?\s?m\b\.?`
     let mut j = pos;
-    if b.get(j).is_some_and(|c| is_space_byte(*c)) {
+    if b.get(j).is_some_and(|c| is_space(*c)) {
         j += 1;
     }
     let meridiem = if b
@@ -727,7 +716,7 @@ fn time_prefix_len(b: &[u8]) -> Option<usize> {
         if b.get(j) == Some(&b'.') {
             j += 1;
         }
-        if b.get(j).is_some_and(|c| is_space_byte(*c)) {
+        if b.get(j).is_some_and(|c| is_space(*c)) {
             j += 1;
         }
         if b.get(j).is_some_and(|c| c.eq_ignore_ascii_case(&b'm')) && word_end(j + 1) {
