@@ -15,6 +15,10 @@ mod corpus;
 use inquest::content;
 use inquest::extract::{self, Defaults};
 
+/// The allocator the `inquest` binary runs with (see `src/main.rs`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[inline(never)]
 fn measured(parsed: &[content::Document], opts: &extract::Options, rounds: usize) {
     for _ in 0..rounds {
