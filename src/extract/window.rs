@@ -238,12 +238,17 @@ pub fn statement(
         .find(|x| !x.text.trim().is_empty())
         .filter(|x| x.text.trim_start().starts_with('#'))
         .map(|x| x.no);
-    let idx: Vec<usize> = (0..lines.len())
-        .filter(|&k| {
-            let l = &lines[k];
-            !l.code && timeline_lines.binary_search(&l.no).is_err() && Some(l.no) != title_line
-        })
-        .collect();
+    // Both lists are in order: the timeline's lines are passed over by a walk forward
+    // rather than searched for each line (a branch that goes either way at random).
+    let mut entries = timeline_lines.iter().copied().peekable();
+    let mut idx: Vec<usize> = Vec::with_capacity(lines.len());
+    for (k, l) in lines.iter().enumerate() {
+        while entries.next_if(|&n| n < l.no).is_some() {}
+        let entry = entries.peek() == Some(&l.no);
+        if !l.code && !entry && Some(l.no) != title_line {
+            idx.push(k);
+        }
+    }
     let prose: Vec<&Line> = idx.iter().map(|&k| &lines[k]).collect();
     let cache: Vec<&Vec<Moment>> = idx.iter().map(|&k| &all_moments.moments[k]).collect();
     // The first date of a line: already read for lines with times.
@@ -530,10 +535,13 @@ pub struct Moments {
 }
 
 pub fn all_moments(lines: &[Line], skipped: &[u32]) -> Moments {
+    // `skipped` is in order, as the lines are: walked forward, not searched for each line.
+    let mut skip = skipped.iter().copied().peekable();
     let (moments, dates) = lines
         .iter()
         .map(|l| {
-            if l.code || skipped.binary_search(&l.no).is_ok() {
+            while skip.next_if(|&n| n < l.no).is_some() {}
+            if l.code || skip.peek() == Some(&l.no) {
                 Default::default()
             } else {
                 moments_hinted(l.text, l.no, l.hints)
