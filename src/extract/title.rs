@@ -240,10 +240,22 @@ static LIST_NUMBER_RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::
 
 /// Removes Markdown emphasis, backticks, a trailing colon and surrounding space.
 pub fn clean(s: &str) -> String {
-    let s: String = s.chars().filter(|c| !matches!(c, '*' | '`')).collect();
+    // Most titles have no marks to drop: read in place, copied once.
+    let s: std::borrow::Cow<str> = if s.bytes().any(|c| c == b'*' || c == b'`') {
+        s.chars().filter(|c| !matches!(c, '*' | '`')).collect()
+    } else {
+        s.into()
+    };
     let s = s.trim().trim_matches('_').trim();
     let s = s.trim_end_matches(':').trim();
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn strip_tags(s: &str) -> String {
