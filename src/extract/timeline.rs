@@ -118,6 +118,11 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
         .enumerate()
         .filter(|(_, l)| !l.code && Some(l.no) != title_line)
     {
+        // Every entry has a digit, a `[Start Time]` placeholder or `noon`/`midnight` (see
+        // [`entry`]); so does every run of entries.
+        if !line.hints.any(Hints::DIGIT | Hints::BRACKET | Hints::NOON) {
+            continue;
+        }
         if line.text.starts_with([' ', '\t'])
             && indent_columns(line.text) >= 4
             && line.hints.any(Hints::DIGIT | Hints::BRACKET | Hints::NOON)
