@@ -335,7 +335,24 @@ pub(crate) fn squeeze_cow(s: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.chars() {
+    let mut i = 0;
+    while i < b.len() {
+        // A run of plain bytes (no mark, no white space, ASCII) is copied whole.
+        let run = b[i..]
+            .iter()
+            .position(|&c| c <= b' ' || c == b'*' || c == b'`' || c >= 0x80)
+            .unwrap_or(b.len() - i);
+        if run > 0 {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push_str(&s[i..i + run]);
+            i += run;
+            continue;
+        }
+        let c = s[i..].chars().next().expect("a character at a boundary");
+        i += c.len_utf8();
         match c {
             '*' | '`' => {}
             c if c.is_whitespace() => space = !out.is_empty(),
@@ -455,6 +472,27 @@ mod tests {
             let want = b.iter().all(|&c| (0x20..0x80).contains(&c) && c != b'*' && c != b'`')
                 && !s.contains("  ");
             proptest::prop_assert_eq!(plain_ascii(b), want, "{:?}", s);
+        }
+
+        #[test]
+        fn squeeze_is_the_char_by_char_definition(
+            s in "([a-z *`\t\n.é—]|  |\u{a0}|\u{2003}|\u{1}){0,70}"
+        ) {
+            // Marks dropped; each stretch of white space one space, none at the ends.
+            let mut want = String::new();
+            let mut space = false;
+            for c in s.chars().filter(|c| !matches!(c, '*' | '`')) {
+                if c.is_whitespace() {
+                    space = !want.is_empty();
+                } else {
+                    if space {
+                        want.push(' ');
+                    }
+                    space = false;
+                    want.push(c);
+                }
+            }
+            proptest::prop_assert_eq!(squeeze(&s), want, "{:?}", s);
         }
     }
 
