@@ -328,9 +328,8 @@ pub(crate) fn squeeze_cow(s: &str) -> std::borrow::Cow<'_, str> {
         any | (c < b' ') | (c == b'*') | (c == b'`')
     });
     let doubled = doubled_space(b);
-    let ascii = b.iter().fold(0u8, |all, &c| all | c) < 0x80;
     let plain = !marks && !doubled && !s.starts_with(' ') && !s.ends_with(' ') && !s.is_empty();
-    if plain && (ascii || !s.chars().any(char::is_whitespace)) {
+    if plain && !wide_space(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -376,6 +375,15 @@ fn plain_ascii(b: &[u8]) -> bool {
         any | (c.wrapping_sub(0x20) >= 0x60) | (c == b'*') | (c == b'`')
     });
     !bad && !doubled_space(b)
+}
+
+/// True when `s` holds white space beyond ASCII (`\u{a0}`, `\u{2003}`, …). Every such
+/// character starts with the byte `0xc2`, `0xe1`, `0xe2` or `0xe3`; only those places are
+/// decoded (most text beyond ASCII there is a dash or a quote, `—`, `’`).
+fn wide_space(s: &str) -> bool {
+    let b = s.as_bytes();
+    let at = |i: usize| s[i..].chars().next().is_some_and(char::is_whitespace);
+    memchr::memchr3_iter(0xc2, 0xe1, 0xe2, b).any(at) || memchr::memchr_iter(0xe3, b).any(at)
 }
 
 /// Two spaces in a row somewhere in `b` (a fold without early exits, vectorised).
@@ -472,6 +480,14 @@ mod tests {
             let want = b.iter().all(|&c| (0x20..0x80).contains(&c) && c != b'*' && c != b'`')
                 && !s.contains("  ");
             proptest::prop_assert_eq!(plain_ascii(b), want, "{:?}", s);
+        }
+
+        #[test]
+        fn wide_space_is_any_white_space_beyond_ascii(
+            s in "[a-z .é—’]{0,20}(\u{85}|\u{a0}|\u{1680}|\u{2003}|\u{202f}|\u{3000}|\u{3001}|\u{2014})?[a-z .é—’]{0,20}"
+        ) {
+            let want = s.chars().any(|c| !c.is_ascii() && c.is_whitespace());
+            proptest::prop_assert_eq!(wide_space(&s), want, "{:?}", s);
         }
 
         #[test]
