@@ -125,7 +125,6 @@ pub fn find(lines: &[Line]) -> Vec<Entry> {
         }
         if line.text.starts_with([' ', '\t'])
             && indent_columns(line.text) >= 4
-            && line.hints.any(Hints::DIGIT | Hints::BRACKET | Hints::NOON)
             && samples.get_or_insert_with(|| quoted_samples(lines))[i]
         {
             continue;
