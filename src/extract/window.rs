@@ -238,14 +238,11 @@ pub fn statement(
         .find(|x| !x.text.trim().is_empty())
         .filter(|x| x.text.trim_start().starts_with('#'))
         .map(|x| x.no);
-    // Both lists are in order: the timeline's lines are passed over by a walk forward
-    // rather than searched for each line (a branch that goes either way at random).
+    // The timeline's lines, passed over in order.
     let mut entries = timeline_lines.iter().copied().peekable();
     let mut idx: Vec<usize> = Vec::with_capacity(lines.len());
     for (k, l) in lines.iter().enumerate() {
-        while entries.next_if(|&n| n < l.no).is_some() {}
-        let entry = entries.peek() == Some(&l.no);
-        if !l.code && !entry && Some(l.no) != title_line {
+        if !l.code && !reached(&mut entries, l.no) && Some(l.no) != title_line {
             idx.push(k);
         }
     }
@@ -534,14 +531,21 @@ pub struct Moments {
     pub skipped: Vec<u32>,
 }
 
+/// Whether line `no` is in `list` (line numbers in order), walking `list` forward to it:
+/// asked with each line in order, this passes over the list once, where a search for each
+/// line would branch either way at random.
+fn reached(list: &mut std::iter::Peekable<impl Iterator<Item = u32>>, no: u32) -> bool {
+    while list.next_if(|&n| n < no).is_some() {}
+    list.peek() == Some(&no)
+}
+
 pub fn all_moments(lines: &[Line], skipped: &[u32]) -> Moments {
-    // `skipped` is in order, as the lines are: walked forward, not searched for each line.
+    // `skipped` is in order, as the lines are.
     let mut skip = skipped.iter().copied().peekable();
     let (moments, dates) = lines
         .iter()
         .map(|l| {
-            while skip.next_if(|&n| n < l.no).is_some() {}
-            if l.code || skip.peek() == Some(&l.no) {
+            if reached(&mut skip, l.no) || l.code {
                 Default::default()
             } else {
                 moments_hinted(l.text, l.no, l.hints)
