@@ -323,6 +323,9 @@ pub(crate) fn squeeze_cow(s: &str) -> std::borrow::Cow<'_, str> {
     if plain_ascii(b) && !s.starts_with(' ') && !s.ends_with(' ') && !s.is_empty() {
         return std::borrow::Cow::Borrowed(s);
     }
+    // Text beyond ASCII (or with control characters): the same test, and no white space
+    // beyond ASCII. (It covers the test above, which stays for ASCII text: this one alone
+    // costs 0.7% more instructions over the real corpus, 1.7% over the generated one.)
     // (Folds without early exits, which the compiler vectorises.)
     let marks = b.iter().fold(false, |any, &c| {
         any | (c < b' ') | (c == b'*') | (c == b'`')
