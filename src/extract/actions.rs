@@ -143,6 +143,26 @@ fn may_have_mark(text: &str) -> bool {
         || ends("completed")
 }
 
+/// False when [`SECTION_RE`] cannot match `text`. What comes before the section's name
+/// (`#`, `*`, `_`, white space, a run of signs or emoji) holds no ASCII letter or digit, and
+/// every name starts with one of the pairs below; so the first ASCII letter or digit of
+/// the text starts one of them, in any case. (Pairs, not longer heads: no pair has an `s`
+/// or a `k`, which case folding beyond ASCII also reads as `ſ` and the Kelvin sign.)
+fn may_name_section(text: &str) -> bool {
+    const HEADS: [&[u8; 2]; 10] = [
+        b"co", b"pr", b"fo", b"ac", b"ne", b"to", b"ta", b"im", b"re", b"le",
+    ];
+    let b = text.as_bytes();
+    let Some(p) = b.iter().position(u8::is_ascii_alphanumeric) else {
+        return false;
+    };
+    b.get(p..p + 2).is_some_and(|pair| {
+        HEADS
+            .iter()
+            .any(|h| pair.eq_ignore_ascii_case(h.as_slice()))
+    })
+}
+
 /// An item's text without its status mark, and whether the mark says it is done.
 fn status_mark(text: &str) -> (String, Option<bool>) {
     if !may_have_mark(text) {
@@ -283,7 +303,7 @@ pub fn find(lines: &[Line]) -> Vec<ActionItem> {
         table = None;
         let level = heading_level(l.text);
         if level > 0 && item(l.text).is_none() {
-            if SECTION_RE.is_match(super::trim(l.text)) {
+            if may_name_section(l.text) && SECTION_RE.is_match(super::trim(l.text)) {
                 section = Some(level);
                 continue;
             }
@@ -409,6 +429,15 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The cheap test before the section regex never refuses what it matches.
+        #[test]
+        fn may_name_section_holds_wherever_a_section_is_named(
+            t in "[ \t\u{a0}]{0,2}(#{0,7}|\\*\\*|__|_\\*|🛠️|— |1\\. |x)[ \u{a0}]{0,2}([*_#:>.—🔧✅-]{0,3})[ ]?(Corrective|PREVENTIVE|preventative|prevenive|Follow-ups|follow up|FollowUps|Action Items|actions taken to prevent|action to take|Next  steps|To-Dos|todo|TASKS|taſk|Tasks:|taskforce|Improvements|Remediation|Lessons and actions|é|Summary|Timeline)( and \\w+)?[*_:]{0,3}"
+        ) {
+            let matched = SECTION_RE.is_match(t.trim());
+            proptest::prop_assert!(may_name_section(&t) || !matched, "{:?}", t);
+        }
+
         /// The cheap test before the status-mark regexes never refuses what they match.
         #[test]
         fn may_have_mark_holds_wherever_a_mark_is(
