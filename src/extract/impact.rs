@@ -131,7 +131,10 @@ pub fn find(lines: &[Line]) -> Impact {
         }
         let names_people = out.users.is_none() && line.hints.has(Hints::DIGIT | Hints::PEOPLE);
         if names_people {
-            if let Some(c) = COUNT_RE.captures(text) {
+            if let Some(c) = may_count_people(text)
+                .then(|| COUNT_RE.captures(text))
+                .flatten()
+            {
                 let lower = text.to_ascii_lowercase();
                 if [
                     "affect",
@@ -175,6 +178,24 @@ pub fn find(lines: &[Line]) -> Impact {
         }
     }
     out
+}
+
+/// False when [`COUNT_RE`] cannot match `text`: each count is a digit, white space, then
+/// a word starting with the first letter of a people noun or of an adjective before one
+/// (`users`, `customers`, `visitors`, `clients`, `accounts`, `subscribers`; `unique`,
+/// `active`, `registered`, `paying`), in any case. Most lines with a number and such a noun
+/// have a time or a share there instead (`at 10:00 the users`, `40% of users`).
+fn may_count_people(text: &str) -> bool {
+    let b = text.as_bytes();
+    let starts_noun = |c: u8| matches!(c | 0x20, b'u' | b'c' | b'v' | b'a' | b's' | b'r' | b'p');
+    (1..b.len()).any(|i| {
+        b[i - 1].is_ascii_digit()
+            && is_space(b[i])
+            && b[i..]
+                .iter()
+                .find(|c| !is_space(**c))
+                .is_some_and(|c| starts_noun(*c))
+    })
 }
 
 /// A share as found: where it is in its line, and its text.
@@ -526,6 +547,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 3000, ..Default::default() })]
+
+        /// The cheap test before the count regex never refuses what it matches.
+        #[test]
+        fn may_count_people_holds_wherever_a_count_is(
+            t in "(x|é|at|10:00|40%|)[ \t\x0b\x0c\r\n]{0,2}(1|23|1,200|8 400|x)[ \t\x0b\x0c\r\n\u{a0}]{0,3}(unique |ACTIVE  |registered\t|paying |new |)(users|Customers|VISITORS|clients|accounts|subscribers|people|user|x)[ .]?(x|é|)"
+        ) {
+            proptest::prop_assert!(may_count_people(&t) || !COUNT_RE.is_match(&t), "{:?}", t);
+        }
+
         #[test]
         fn no_share_starts_before_the_search_does(
             text in "([a-zA-Z0-9 .,:|%-]|percent|PER CENT|ten|one hundred){0,30}",
