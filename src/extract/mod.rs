@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod classify;
+mod date_scan;
 pub mod doubt;
 pub mod duration;
 pub mod front;

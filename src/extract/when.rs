@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 use jiff::civil::{Date, Time};
 use regex::Regex;
 
+use super::date_scan;
 use super::hints::{self, Hints};
 use super::zone::{parse_zone, ABBREVIATIONS};
 use crate::model::Zone;
@@ -28,7 +29,7 @@ use crate::model::Zone;
 const MONTH: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
 /// Dates with a month name (run only when a line names a month).
-static MONTH_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static MONTH_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let m = MONTH;
     let pats = [
         // Tue Nov 26 07:14:59 PST 2013 (the `date` command)
@@ -52,7 +53,7 @@ static MONTH_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// All-digit dates (run only when a line has a four-digit run).
-static NUMERIC_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static NUMERIC_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let pats = [
         // 2023-03-01, 2023/3/1, 2023-03-01T10:00
         r"(?-u:\b)(?P<iy>\d{4})[-/](?P<im>\d{1,2})[-/](?P<id>\d{1,2})(?:(?-u:\b)|T)",
@@ -329,24 +330,36 @@ fn dates_read(line: &str, year: bool, month: bool, by_hand: bool) -> Vec<DateTok
         }
         let mut locs = None;
         let mut at = 0;
-        while let Some(m) = re.find_at(line, at) {
+        let numeric = std::ptr::eq(re, &*NUMERIC_DATE_RE);
+        // The match from `at`: found by hand where the scans can say (`date_scan.rs`).
+        let next = |at: usize| {
+            let scanned = match (by_hand, numeric) {
+                (false, _) => None,
+                (true, true) => Some(date_scan::numeric_date_at(line, at)),
+                (true, false) => date_scan::month_date_at(line, at),
+            };
+            match scanned {
+                Some(span) => span,
+                None => re.find_at(line, at).map(|m| (m.start(), m.end())),
+            }
+        };
+        while let Some((start, end)) = next(at) {
+            let m = &line[start..end];
             // The groups of the match, read by hand from its text where it is ASCII (the
             // regex's capture engine costs more than the rest of a line's reading).
             let read = if !by_hand {
                 None
-            } else if std::ptr::eq(re, &*NUMERIC_DATE_RE) {
-                numeric_groups(m.as_str())
+            } else if numeric {
+                numeric_groups(m)
             } else {
-                month_groups(m.as_str())
+                month_groups(m)
             };
             let value = match read {
-                Some(g) => {
-                    date_value(&|name| g[name].map(|(s, e)| &line[m.start() + s..m.start() + e]))
-                }
+                Some(g) => date_value(&|name| g[name].map(|(s, e)| &line[start + s..start + e])),
                 None => {
                     let locs = locs.get_or_insert_with(|| re.capture_locations());
-                    let c = re.captures_read_at(locs, line, m.start());
-                    debug_assert_eq!(c.map(|c| c.range()), Some(m.range()));
+                    let c = re.captures_read_at(locs, line, start);
+                    debug_assert_eq!(c.map(|c| c.range()), Some(start..end));
                     let group = |name: usize| {
                         groups[name]
                             .and_then(|i| locs.get(i))
@@ -355,9 +368,9 @@ fn dates_read(line: &str, year: bool, month: bool, by_hand: bool) -> Vec<DateTok
                     date_value(&group)
                 }
             };
-            found.push((m.start(), m.end(), value));
+            found.push((start, end, value));
             // Dates are never empty, so the search always moves on.
-            at = m.end().max(m.start() + 1);
+            at = end.max(start + 1);
             if at > line.len() {
                 break;
             }
