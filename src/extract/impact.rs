@@ -12,6 +12,7 @@
 //! | not: `error rate of 18%`, `100% downtime`, `30% decrease in engagement`, `99.95% SLO` |
 //! | `~8,400 users could not pay`                          | —       | `affected_users` 8400  |
 
+use std::cell::LazyCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -99,11 +100,13 @@ pub fn find(lines: &[Line]) -> Impact {
                 if NOT_A_SHARE_RE.is_match(after) || NOT_BEFORE_RE.is_match(before) {
                     continue;
                 }
-                if RECOVERY_AFTER_RE.is_match(clause_after) {
+                if may_say_recovery(clause_after) && RECOVERY_AFTER_RE.is_match(clause_after) {
                     continue;
                 }
-                let share = NOUN_AFTER_RE.is_match(clause_after)
-                    || LABEL_BEFORE_RE.is_match(before)
+                let noun_after = NOUN_AFTER_RE.is_match(clause_after);
+                let label_before = LazyCell::new(|| LABEL_BEFORE_RE.is_match(before));
+                let share = noun_after
+                    || *label_before
                     || (NOUN_BEFORE_RE.is_match(before) && CLAUSE_END_RE.is_match(after));
                 if !share {
                     continue;
@@ -114,8 +117,9 @@ pub fn find(lines: &[Line]) -> Impact {
                 if p > 100.0 {
                     continue;
                 }
-                let people =
-                    LABEL_BEFORE_RE.is_match(before) || !LOAD_NOUN_RE.is_match(clause_after);
+                // (`LOAD_NOUN_RE` matches only where `NOUN_AFTER_RE` does: its nouns are
+                // some of the other's, after the same words.)
+                let people = *label_before || !(noun_after && LOAD_NOUN_RE.is_match(clause_after));
                 if !people {
                     if load_share.is_none() {
                         load_share = Some(((p, line.no), (sentence_at(m.start), line.no)));
@@ -196,6 +200,14 @@ fn may_count_people(text: &str) -> bool {
                 .find(|c| !is_space(**c))
                 .is_some_and(|c| starts_noun(*c))
     })
+}
+
+/// False when [`RECOVERY_AFTER_RE`] cannot match `text`: each of its phrases holds `back`,
+/// `restored`, `recovered` or `returned` (the regex is ASCII: any case of these letters).
+fn may_say_recovery(text: &str) -> bool {
+    ["back", "restored", "recovered", "returned"]
+        .iter()
+        .any(|w| super::when::contains_ci(text, w))
 }
 
 /// A share as found: where it is in its line, and its text.
@@ -548,6 +560,22 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config { cases: 3000, ..Default::default() })]
+
+        /// The cheap test before the recovery regex never refuses what it matches.
+        #[test]
+        fn may_say_recovery_holds_wherever_a_recovery_is_said(
+            t in "(x|of users |é )?(back  online|BACK UP|Restored|recovered|returned|back to\tnormal|backed|restore|return|x|é)( x|\\.)?"
+        ) {
+            proptest::prop_assert!(may_say_recovery(&t) || !RECOVERY_AFTER_RE.is_match(&t), "{:?}", t);
+        }
+
+        /// Where the load-noun regex matches, the people-or-load noun regex does too.
+        #[test]
+        fn a_load_noun_is_a_noun_after(
+            t in "[ )]{0,2}(of )?((the|all|é|’s|x-y|10) ){0,5}(traffic|Requests|uploads|calls|queries|sessions|users|x|é)[ .s]?"
+        ) {
+            proptest::prop_assert!(!LOAD_NOUN_RE.is_match(&t) || NOUN_AFTER_RE.is_match(&t), "{:?}", t);
+        }
 
         /// The cheap test before the count regex never refuses what it matches.
         #[test]
