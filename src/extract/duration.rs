@@ -126,8 +126,8 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
     let mut out = Vec::new();
     for line in lines.iter().filter(|l| !l.code) {
         let text = line.text;
-        // The label has a `(` and the word `duration`: most lines with a `(` have not.
-        let label = (line.hints.any(Hints::PAREN) && when::contains_ci(text, "duration"))
+        // The label is the word `duration` and a `(`: most lines with a `(` have not.
+        let label = (line.hints.any(Hints::PAREN) && duration_then_paren(text))
             .then(|| MINUTES_LABEL_RE.captures(text))
             .flatten();
         if let Some(c) = label {
@@ -257,6 +257,17 @@ pub fn stated(lines: &[Line]) -> Vec<Stated> {
     out
 }
 
+/// False when [`MINUTES_LABEL_RE`] cannot match `text`: it opens with `duration` (any case),
+/// white space perhaps, and `(`.
+fn duration_then_paren(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr2_iter(b'd', b'D', b).any(|i| {
+        b.get(i..i + 8)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"duration"))
+            && b[i + 8..].iter().find(|c| !when::is_space(**c)) == Some(&b'(')
+    })
+}
+
 /// `2 hours 30 minutes`, `an hour and a half`, `1.5h` → whole minutes (seconds dropped).
 pub fn parse_amount(s: &str) -> Option<u32> {
     let lower = s.to_ascii_lowercase();
@@ -312,6 +323,16 @@ fn parts(s: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str, &str)> 
 mod tests {
     use super::*;
     use crate::extract::lines;
+
+    proptest::proptest! {
+        /// The cheap test before the minutes-label regex never refuses what it matches.
+        #[test]
+        fn duration_then_paren_holds_wherever_the_label_is(
+            t in "(x|é|Outage )?(Duration|DURATION|duration|durations|Durat)[ \t\x0b]{0,2}(\\(|x|:)[ ]?(minutes|MINS|hours|hr|x)[ ]?(\\))?[*_]{0,2}[ ]?[:=]?[ ]?(55|1.5|x)"
+        ) {
+            proptest::prop_assert!(duration_then_paren(&t) || !MINUTES_LABEL_RE.is_match(&t), "{:?}", t);
+        }
+    }
 
     proptest::proptest! {
         /// The groups read from each match's text are the ones the regex captures.

@@ -468,7 +468,11 @@ pub fn stated_zone(lines: &[Line]) -> Option<(Zone, u32)> {
         .iter()
         .filter(|l| !l.code && when::contains_ci(l.text, "time"))
     {
-        for m in ALL_TIMES_RE.find_iter(l.text) {
+        for m in may_state_all_times(l.text)
+            .then(|| ALL_TIMES_RE.find_iter(l.text))
+            .into_iter()
+            .flatten()
+        {
             if let Some(z) = when::zone_after(l.text, m.end()) {
                 return Some((z.zone, l.no));
             }
@@ -482,6 +486,37 @@ pub fn stated_zone(lines: &[Line]) -> Option<(Zone, u32)> {
         }
     }
     None
+}
+
+/// False when [`ALL_TIMES_RE`] cannot match `text`. Each of its forms holds `time` (any
+/// case), then `s` perhaps and white space perhaps, then `(`, `are`, `in`, `listed`,
+/// `zone` or (right after `time`) `line`; or is `all`, white space, `times` and white space.
+fn may_state_all_times(text: &str) -> bool {
+    let b = text.as_bytes();
+    let word = |i: usize, w: &[u8]| {
+        b.get(i..i + w.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(w))
+    };
+    memchr::memchr2_iter(b't', b'T', b).any(|i| {
+        if !word(i, b"time") {
+            return false;
+        }
+        let s = i + 4 + usize::from(b.get(i + 4).is_some_and(|c| c | 0x20 == b's'));
+        let j = s + b[s..].iter().take_while(|c| when::is_space(**c)).count();
+        // `All times` then white space holds whatever follows.
+        let gap = b[..i]
+            .iter()
+            .rev()
+            .take_while(|c| when::is_space(**c))
+            .count();
+        let all = gap > 0 && i >= gap + 3 && word(i - gap - 3, b"all");
+        (all && s > i + 4 && j > s)
+            || word(i + 4, b"line")
+            || b.get(j) == Some(&b'(')
+            || [&b"are"[..], b"in", b"listed", b"zone"]
+                .iter()
+                .any(|w| word(j, w))
+    })
 }
 
 /// The first zone written right after a time anywhere in the text.
@@ -831,6 +866,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The cheap test before the all-times regex never refuses what it matches.
+        #[test]
+        fn may_state_all_times_holds_wherever_the_regex_matches(
+            t in "(x|é|All|all  |uptime )?[ \t]?(time|TIMES|Time|timeline|Timezone|times|tim)[ \t\x0b]{0,2}(are |ARE\t|in |listed in |zone|\\(|:|line|x|é)[ ]?(UTC|x)?"
+        ) {
+            proptest::prop_assert!(may_state_all_times(&t) || !ALL_TIMES_RE.is_match(&t), "{:?}", t);
+        }
+
         /// The cheap test before the label regexes never refuses what they match.
         #[test]
         fn is_label_is_the_regex(
