@@ -331,12 +331,14 @@ fn dates_read(line: &str, year: bool, month: bool, by_hand: bool) -> Vec<DateTok
         let mut locs = None;
         let mut at = 0;
         let numeric = std::ptr::eq(re, &*NUMERIC_DATE_RE);
+        // The month scan reads ASCII lines only (`date_scan.rs`).
+        let ascii = by_hand && !numeric && line.is_ascii();
         // The match from `at`: found by hand where the scans can say (`date_scan.rs`).
         let next = |at: usize| {
             let scanned = match (by_hand, numeric) {
                 (false, _) => None,
                 (true, true) => Some(date_scan::numeric_date_at(line, at)),
-                (true, false) => date_scan::month_date_at(line, at),
+                (true, false) => ascii.then(|| date_scan::month_date_at(line, at)),
             };
             match scanned {
                 Some(span) => span,
