@@ -157,8 +157,15 @@ fn keyword_re(words: &[String]) -> Option<Regex> {
     .ok()
 }
 
+/// False when [`SEV_RE`] cannot match `text`: every match holds `sev`, in any case (the
+/// regex is ASCII).
+fn may_name_severity(text: &str) -> bool {
+    super::when::contains_ci(text, "sev")
+}
+
 pub fn severity(lines: &[Line], title: &str) -> Option<Found<String>> {
-    if let Some(c) = SEV_RE.captures(title) {
+    let sev = may_name_severity(title).then(|| SEV_RE.captures(title));
+    if let Some(c) = sev.flatten() {
         return Some(Found::new(
             format!("SEV{}", &c[1]),
             Source::derived("the title"),
@@ -554,6 +561,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The cheap test before the title's severity regex never refuses what it matches.
+        #[test]
+        fn a_severity_in_the_title_says_sev(
+            t in "(x|é|DB )?(SEV|sev|Severity|SEVERITY|se v|s)[ \t-]?[0-5](x| |é|)"
+        ) {
+            proptest::prop_assert!(may_name_severity(&t) || !SEV_RE.is_match(&t));
+        }
+
         /// The cheap test before the summary-heading regex never refuses what it matches.
         #[test]
         fn summary_heading_is_the_regex(
