@@ -32,11 +32,7 @@
 //! digits and case folding reach beyond ASCII; its scan reads ASCII lines only (the caller
 //! checks, once a line), and the regex reads the rest. The numeric regex is ASCII throughout.
 
-use super::when::is_space;
-
-fn is_word(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
-}
+use super::when::{is_space, is_word_byte as is_word, run_end};
 
 fn digit(b: &[u8], i: usize) -> bool {
     b.get(i).is_some_and(u8::is_ascii_digit)
@@ -44,18 +40,12 @@ fn digit(b: &[u8], i: usize) -> bool {
 
 /// The end of the run of digits from `i`.
 fn digits_end(b: &[u8], i: usize) -> usize {
-    i + b[i.min(b.len())..]
-        .iter()
-        .take_while(|c| c.is_ascii_digit())
-        .count()
+    run_end(b, i, |c| c.is_ascii_digit())
 }
 
 /// The end of the run of white space (ASCII `\s`) from `i`.
 fn space_end(b: &[u8], i: usize) -> usize {
-    i + b[i.min(b.len())..]
-        .iter()
-        .take_while(|c| is_space(**c))
-        .count()
+    run_end(b, i, is_space)
 }
 
 /// True when a word boundary follows a word character at `i` (nothing, or no word
@@ -323,7 +313,7 @@ mod tests {
         fn numeric(t: &str) -> Option<&str> {
             numeric_date_at(t, 0).map(|(s, e)| &t[s..e])
         }
-        let cases: &[(&str, Option<&str>)] = &[
+        let months: &[(&str, Option<&str>)] = &[
             (
                 "on Tue Nov 26 07:14:59 PST 2013.",
                 Some("Nov 26 07:14:59 PST 2013"),
@@ -342,15 +332,7 @@ mod tests {
             ("123 March", None),
             ("Marchx 5", None),
         ];
-        for (text, want) in cases {
-            assert_eq!(month(text), *want, "{text}");
-            assert_eq!(
-                MONTH_DATE_RE.find(text).map(|m| m.as_str()),
-                *want,
-                "{text}"
-            );
-        }
-        let cases: &[(&str, Option<&str>)] = &[
+        let numerics: &[(&str, Option<&str>)] = &[
             ("2023-03-01", Some("2023-03-01")),
             ("2023/3/1T10:00", Some("2023/3/1T")),
             ("15/10/2023", Some("15/10/2023")),
@@ -358,13 +340,16 @@ mod tests {
             ("03, 14, 2024", Some("03, 14, 2024")),
             ("12023-03-01 and 2023-03-011", None),
         ];
-        for (text, want) in cases {
-            assert_eq!(numeric(text), *want, "{text}");
-            assert_eq!(
-                NUMERIC_DATE_RE.find(text).map(|m| m.as_str()),
-                *want,
-                "{text}"
-            );
+        type Scan = fn(&str) -> Option<&str>;
+        let forms: [(Scan, &regex::Regex, _); 2] = [
+            (month, &MONTH_DATE_RE, months),
+            (numeric, &NUMERIC_DATE_RE, numerics),
+        ];
+        for (scan, re, cases) in forms {
+            for (text, want) in cases {
+                assert_eq!(scan(text), *want, "{text}");
+                assert_eq!(re.find(text).map(|m| m.as_str()), *want, "{text}");
+            }
         }
     }
 

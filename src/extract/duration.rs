@@ -264,7 +264,7 @@ fn duration_then_paren(text: &str) -> bool {
     memchr::memchr2_iter(b'd', b'D', b).any(|i| {
         b.get(i..i + 8)
             .is_some_and(|w| w.eq_ignore_ascii_case(b"duration"))
-            && b[i + 8..].iter().find(|c| !when::is_space(**c)) == Some(&b'(')
+            && b.get(when::run_end(b, i + 8, when::is_space)) == Some(&b'(')
     })
 }
 

@@ -19,7 +19,7 @@ use regex::Regex;
 
 use super::hints::Hints;
 use super::numbers::number;
-use super::when::is_space;
+use super::when::{is_space, run_end};
 use super::Line;
 
 /// The grammar of a share as written. Shares are found by hand ([`percent_at`]); this
@@ -195,9 +195,7 @@ fn may_count_people(text: &str) -> bool {
     (1..b.len()).any(|i| {
         b[i - 1].is_ascii_digit()
             && is_space(b[i])
-            && b[i..]
-                .iter()
-                .find(|c| !is_space(**c))
+            && b.get(run_end(b, i, is_space))
                 .is_some_and(|c| starts_noun(*c))
     })
 }

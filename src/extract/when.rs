@@ -452,7 +452,7 @@ static MONTH_GROUPS: LazyLock<[Option<usize>; 24]> =
 type Groups = [Option<(usize, usize)>; 24];
 
 /// The end of the run of bytes of `m` from `at` that `f` accepts.
-fn run_end(m: &[u8], at: usize, f: impl Fn(u8) -> bool) -> usize {
+pub(super) fn run_end(m: &[u8], at: usize, f: impl Fn(u8) -> bool) -> usize {
     at + m[at.min(m.len())..].iter().take_while(|c| f(**c)).count()
 }
 
@@ -692,7 +692,7 @@ fn time_matches(line: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 }
 
 /// `\w` in an ASCII regex.
-fn is_word_byte(c: u8) -> bool {
+pub(super) fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 

@@ -502,7 +502,7 @@ fn may_state_all_times(text: &str) -> bool {
             return false;
         }
         let s = i + 4 + usize::from(b.get(i + 4).is_some_and(|c| c | 0x20 == b's'));
-        let j = s + b[s..].iter().take_while(|c| when::is_space(**c)).count();
+        let j = when::run_end(b, s, when::is_space);
         // `All times` then white space holds whatever follows.
         let gap = b[..i]
             .iter()
