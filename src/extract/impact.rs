@@ -19,6 +19,7 @@ use regex::Regex;
 
 use super::hints::Hints;
 use super::numbers::number;
+use super::phrases::{phrase_at, Words};
 use super::when::{is_space, run_end};
 use super::Line;
 
@@ -28,25 +29,225 @@ use super::Line;
 static PERCENT_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)(\d{1,3}(?:\.\d+)?|one\s+hundred|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|ten|fifteen|hundred)\s*(?:%|percent(?-u:\b)|per\s+cent(?-u:\b))").unwrap()
 });
-static NOUN_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    super::re(r"(?i)^\s*(?:\)\s*)?(?:of\s+)?(?:[\w'’-]+\s+){0,4}?(?:users?|customers?|visitors?|clients?|traffic|requests?|user\s*base|accounts?|members?|people|subscribers?|players?|students?|merchants?|buyers?|shoppers?|sessions?|tenants?|sites?|websites?|consumers?|audience|uploads?|downloads?|transactions?|payments?|orders?|calls|queries|logins?|checkouts?|deliveries|messages)(?-u:\b)").unwrap()
-});
+/// The nouns of a share of people or of their load (`of users`, `of requests`).
+const NOUNS_AFTER: Words = Words::new(&[
+    "account",
+    "accounts",
+    "audience",
+    "buyer",
+    "buyers",
+    "calls",
+    "checkout",
+    "checkouts",
+    "client",
+    "clients",
+    "consumer",
+    "consumers",
+    "customer",
+    "customers",
+    "deliveries",
+    "download",
+    "downloads",
+    "login",
+    "logins",
+    "member",
+    "members",
+    "merchant",
+    "merchants",
+    "messages",
+    "order",
+    "orders",
+    "payment",
+    "payments",
+    "people",
+    "player",
+    "players",
+    "queries",
+    "request",
+    "requests",
+    "session",
+    "sessions",
+    "shopper",
+    "shoppers",
+    "site",
+    "sites",
+    "student",
+    "students",
+    "subscriber",
+    "subscribers",
+    "tenant",
+    "tenants",
+    "traffic",
+    "transaction",
+    "transactions",
+    "upload",
+    "uploads",
+    "user",
+    "user*base",
+    "users",
+    "visitor",
+    "visitors",
+    "website",
+    "websites",
+]);
+/// The nouns among [`NOUNS_AFTER`] that make a share of load rather than of people.
+const LOAD_NOUNS: Words = Words::new(&[
+    "calls",
+    "checkout",
+    "checkouts",
+    "deliveries",
+    "download",
+    "downloads",
+    "login",
+    "logins",
+    "messages",
+    "order",
+    "orders",
+    "payment",
+    "payments",
+    "queries",
+    "request",
+    "requests",
+    "session",
+    "sessions",
+    "traffic",
+    "transaction",
+    "transactions",
+    "upload",
+    "uploads",
+]);
+/// A noun of `nouns` after at most four words: read by hand in ASCII text
+/// ([`Words::within_four_words`]), by this regex elsewhere (its `(?i)` and `\s` are
+/// Unicode's there).
+fn noun_after_re(nouns: &Words) -> Regex {
+    super::re(&format!(
+        r"(?i)^\s*(?:\)\s*)?(?:of\s+)?(?:[\w'’-]+\s+){{0,4}}?{}(?-u:\b)",
+        nouns.regex()
+    ))
+    .unwrap()
+}
+static NOUN_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| noun_after_re(&NOUNS_AFTER));
 static LABEL_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
     super::re(r"(?i)(?:(?:affected|impacted)\s+(?:users?|customers?|visitors?|clients?)|(?:users?|customers?|visitors?|clients?|traffic|requests?|user\s*base)\s*(?:were\s+)?(?:affected|impacted))\s*\**\s*[:=]?\s*\**\s*(?:approximately|approx\.?|about|around|roughly|nearly|almost|~|an\s+estimated|over|up\s+to)?\s*$").unwrap()
 });
+/// What a share is of when it is not of people (`18% error rate`, `30% of the time`),
+/// right after it.
+const NOT_A_SHARE: Words = Words::new(&[
+    "availability",
+    "capacity",
+    "cpu",
+    "decrease",
+    "degradation",
+    "disk",
+    "downtime",
+    "drop",
+    "error",
+    "errors",
+    "failure rate",
+    "growth",
+    "impact on",
+    "increase",
+    "latency",
+    "load",
+    "memory",
+    "negative",
+    "of capacity",
+    "of the time",
+    "outage",
+    "packet",
+    "reduction",
+    "rise",
+    "sla",
+    "slo",
+    "success",
+    "uptime",
+]);
+/// The same, as the regex the hand matcher ([`not_a_share`]) is held to.
+#[cfg(test)]
 static NOT_A_SHARE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    super::re(r"(?i)^\s*(?:of\s+(?:the\s+)?)?(?:error|errors|failure\s+rate|downtime|outage|uptime|availability|negative|decrease|increase|drop|degradation|reduction|rise|growth|latency|cpu|memory|disk|slo|sla|capacity|load|success|impact\s+on|of\s+the\s+time|of\s+capacity|packet)").unwrap()
+    super::re(&format!(
+        r"(?i)^\s*(?:of\s+(?:the\s+)?)?{}",
+        NOT_A_SHARE.regex()
+    ))
+    .unwrap()
 });
+/// What a share is of when it is not of people, said shortly before it (`SLO of 99.9%`).
+const NOT_BEFORE: Words = Words::new(&[
+    "availability",
+    "cpu",
+    "disk",
+    "error rate",
+    "hit rate",
+    "latency",
+    "memory",
+    "sla",
+    "slo",
+    "success rate",
+    "uptime",
+]);
+/// Unicode mode (`[^.;:,]`): read by hand in ASCII text ([`Words::near_end`]).
 static NOT_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    super::re(r"(?i)(?-u:\b)(?:slo|sla|availability|uptime|error\s+rate|cpu|memory|disk|latency|success\s+rate|hit\s+rate)(?-u:\b)[^.;:,]{0,20}$").unwrap()
+    super::re(&format!(
+        r"(?i)(?-u:\b){}(?-u:\b)[^.;:,]{{0,20}}$",
+        NOT_BEFORE.regex()
+    ))
+    .unwrap()
 });
 /// `A segment of users, constituting around 20%, …`: the noun comes first.
+const NOUNS_BEFORE: Words = Words::new(&[
+    "account",
+    "accounts",
+    "buyer",
+    "buyers",
+    "client",
+    "clients",
+    "customer",
+    "customers",
+    "member",
+    "members",
+    "player",
+    "players",
+    "shopper",
+    "shoppers",
+    "student",
+    "students",
+    "subscriber",
+    "subscribers",
+    "user",
+    "user*base",
+    "users",
+    "visitor",
+    "visitors",
+]);
+/// Unicode mode (`[^.%;:]`): read by hand in ASCII text ([`Words::near_end`]).
 static NOUN_BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    super::re(r"(?i)(?-u:\b)(?:users?|customers?|visitors?|clients?|user\s*base|shoppers?|buyers?|subscribers?|members?|players?|students?|accounts?)(?-u:\b)[^.%;:]{0,40}$")
-        .unwrap()
+    super::re(&format!(
+        r"(?i)(?-u:\b){}(?-u:\b)[^.%;:]{{0,40}}$",
+        NOUNS_BEFORE.regex()
+    ))
+    .unwrap()
 });
+/// Words that end the clause of a share whose noun came before it.
+const CLAUSE_END: Words = Words::new(&[
+    "affected",
+    "could",
+    "experienced",
+    "had",
+    "impacted",
+    "of them",
+    "of those",
+    "saw",
+    "was",
+    "were",
+]);
+/// The same, as the regex the hand matcher ([`clause_ends`]) is held to.
+#[cfg(test)]
 static CLAUSE_END_RE: LazyLock<Regex> = LazyLock::new(|| {
-    super::re(r"(?i)^\s*(?:[,.)]|$|of\s+(?:them|those)(?-u:\b)|(?:were|was|experienced|affected|impacted|could|had|saw)(?-u:\b))").unwrap()
+    super::re(&format!(
+        r"(?i)^\s*(?:[,.)]|$|{}(?-u:\b))",
+        CLAUSE_END.regex()
+    ))
+    .unwrap()
 });
 /// `100% of traffic back online` is a recovery, not an impact.
 static RECOVERY_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -68,9 +269,7 @@ pub struct Impact {
 }
 
 /// `of requests`, `of traffic`: a share of load rather than of people.
-static LOAD_NOUN_RE: LazyLock<Regex> = LazyLock::new(|| {
-    super::re(r"(?i)^\s*(?:\)\s*)?(?:of\s+)?(?:[\w'’-]+\s+){0,4}?(?:traffic|requests?|uploads?|downloads?|transactions?|payments?|orders?|calls|queries|logins?|checkouts?|deliveries|messages|sessions?)(?-u:\b)").unwrap()
-});
+static LOAD_NOUN_RE: LazyLock<Regex> = LazyLock::new(|| noun_after_re(&LOAD_NOUNS));
 
 pub fn find(lines: &[Line]) -> Impact {
     let mut out = Impact::default();
@@ -97,17 +296,16 @@ pub fn find(lines: &[Line]) -> Impact {
                 let after = super::window::head(&text[m.end..], 160);
                 let before = super::window::tail(&text[..m.start], 120);
                 let clause_after = after.split(['.', ';', '!', '?']).next().unwrap_or("");
-                if NOT_A_SHARE_RE.is_match(after) || NOT_BEFORE_RE.is_match(before) {
+                if not_a_share(after) || not_before(before) {
                     continue;
                 }
                 if may_say_recovery(clause_after) && RECOVERY_AFTER_RE.is_match(clause_after) {
                     continue;
                 }
-                let noun_after = NOUN_AFTER_RE.is_match(clause_after);
+                let noun_after = noun_after_of(clause_after, &NOUNS_AFTER, &NOUN_AFTER_RE);
                 let label_before = LazyCell::new(|| LABEL_BEFORE_RE.is_match(before));
-                let share = noun_after
-                    || *label_before
-                    || (NOUN_BEFORE_RE.is_match(before) && CLAUSE_END_RE.is_match(after));
+                let share =
+                    noun_after || *label_before || (noun_before(before) && clause_ends(after));
                 if !share {
                     continue;
                 }
@@ -119,7 +317,8 @@ pub fn find(lines: &[Line]) -> Impact {
                 }
                 // (`LOAD_NOUN_RE` matches only where `NOUN_AFTER_RE` does: its nouns are
                 // some of the other's, after the same words.)
-                let people = *label_before || !(noun_after && LOAD_NOUN_RE.is_match(clause_after));
+                let people = *label_before
+                    || !(noun_after && noun_after_of(clause_after, &LOAD_NOUNS, &LOAD_NOUN_RE));
                 if !people {
                     if load_share.is_none() {
                         load_share = Some(((p, line.no), (sentence_at(m.start), line.no)));
@@ -206,6 +405,54 @@ fn may_say_recovery(text: &str) -> bool {
     ["back", "restored", "recovered", "returned"]
         .iter()
         .any(|w| super::when::contains_ci(text, w))
+}
+
+/// What `NOT_A_SHARE_RE` matches: white space, `of` and `the` (each optional), then a
+/// phrase of [`NOT_A_SHARE`].
+fn not_a_share(after: &str) -> bool {
+    let b = after.as_bytes();
+    let i = run_end(b, 0, is_space);
+    NOT_A_SHARE.any_at(b, i)
+        || phrase_at(b, i, "of ").is_some_and(|j| {
+            NOT_A_SHARE.any_at(b, j)
+                || phrase_at(b, j, "the ").is_some_and(|k| NOT_A_SHARE.any_at(b, k))
+        })
+}
+
+/// What `CLAUSE_END_RE` matches: white space, then `,`, `.`, `)`, the end, or a word of
+/// [`CLAUSE_END`].
+fn clause_ends(after: &str) -> bool {
+    let b = after.as_bytes();
+    let i = run_end(b, 0, is_space);
+    i == b.len() || matches!(b[i], b',' | b'.' | b')') || CLAUSE_END.word_at(b, i).is_some()
+}
+
+/// Whether [`NOT_BEFORE_RE`] matches `before`: by hand in ASCII text.
+fn not_before(before: &str) -> bool {
+    if before.is_ascii() {
+        NOT_BEFORE.near_end(before, 20, b".;:,")
+    } else {
+        NOT_BEFORE_RE.is_match(before)
+    }
+}
+
+/// Whether [`NOUN_BEFORE_RE`] matches `before`: by hand in ASCII text.
+fn noun_before(before: &str) -> bool {
+    if before.is_ascii() {
+        NOUNS_BEFORE.near_end(before, 40, b".%;:")
+    } else {
+        NOUN_BEFORE_RE.is_match(before)
+    }
+}
+
+/// `re` ([`NOUN_AFTER_RE`] or [`LOAD_NOUN_RE`], made of `nouns`) on `after`: by hand in
+/// ASCII text.
+fn noun_after_of(after: &str, nouns: &Words, re: &Regex) -> bool {
+    if after.is_ascii() {
+        nouns.within_four_words(after)
+    } else {
+        re.is_match(after)
+    }
 }
 
 /// A share as found: where it is in its line, and its text.
@@ -504,6 +751,7 @@ fn clip(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::extract::lines;
+    use crate::extract::phrases::texts;
 
     fn pct(text: &str) -> Option<f64> {
         find(&lines(text, 1)).percent.map(|p| p.0)
@@ -532,6 +780,78 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(pct(text), Some(*want), "{text}");
+        }
+    }
+
+    #[test]
+    fn words_before_a_share_count_up_to_their_distance() {
+        for gap in 15..45 {
+            for t in [
+                format!("the cpu{}", " x".repeat(gap / 2)),
+                format!("users{}", " y".repeat(gap / 2)),
+                format!("an SLO{}", "-".repeat(gap)),
+            ] {
+                assert_eq!(not_before(&t), NOT_BEFORE_RE.is_match(&t), "{t:?}");
+                assert_eq!(noun_before(&t), NOUN_BEFORE_RE.is_match(&t), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_lists_are_well_formed() {
+        for w in [
+            NOUNS_AFTER,
+            LOAD_NOUNS,
+            NOT_A_SHARE,
+            NOT_BEFORE,
+            NOUNS_BEFORE,
+            CLAUSE_END,
+        ] {
+            assert!(super::super::phrases::well_formed(w), "{w:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 2000, ..Default::default() })]
+
+        /// Each hand matcher answers as its regex does, on texts of its words and on any
+        /// text.
+        #[test]
+        fn not_a_share_is_its_regex(t in texts(NOT_A_SHARE)) {
+            proptest::prop_assert_eq!(not_a_share(&t), NOT_A_SHARE_RE.is_match(&t), "{:?}", t);
+        }
+
+        #[test]
+        fn clause_ends_is_its_regex(t in texts(CLAUSE_END)) {
+            proptest::prop_assert_eq!(clause_ends(&t), CLAUSE_END_RE.is_match(&t), "{:?}", t);
+        }
+
+        #[test]
+        fn not_before_is_its_regex(t in texts(NOT_BEFORE)) {
+            proptest::prop_assert_eq!(not_before(&t), NOT_BEFORE_RE.is_match(&t), "{:?}", t);
+        }
+
+        #[test]
+        fn noun_before_is_its_regex(t in texts(NOUNS_BEFORE)) {
+            proptest::prop_assert_eq!(noun_before(&t), NOUN_BEFORE_RE.is_match(&t), "{:?}", t);
+        }
+
+        #[test]
+        fn noun_after_is_its_regex(t in texts(NOUNS_AFTER)) {
+            let got = noun_after_of(&t, &NOUNS_AFTER, &NOUN_AFTER_RE);
+            proptest::prop_assert_eq!(got, NOUN_AFTER_RE.is_match(&t), "{:?}", t);
+            let got = noun_after_of(&t, &LOAD_NOUNS, &LOAD_NOUN_RE);
+            proptest::prop_assert_eq!(got, LOAD_NOUN_RE.is_match(&t), "{:?}", t);
+        }
+
+        #[test]
+        fn the_matchers_are_their_regexes_on_any_text(t in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(not_a_share(&t), NOT_A_SHARE_RE.is_match(&t));
+            proptest::prop_assert_eq!(clause_ends(&t), CLAUSE_END_RE.is_match(&t));
+            proptest::prop_assert_eq!(not_before(&t), NOT_BEFORE_RE.is_match(&t));
+            proptest::prop_assert_eq!(noun_before(&t), NOUN_BEFORE_RE.is_match(&t));
+            let got = noun_after_of(&t, &NOUNS_AFTER, &NOUN_AFTER_RE);
+            proptest::prop_assert_eq!(got, NOUN_AFTER_RE.is_match(&t));
         }
     }
 

@@ -13,6 +13,7 @@ pub mod hints;
 pub mod impact;
 mod keywords;
 pub mod numbers;
+mod phrases;
 mod prose;
 pub mod sanity;
 pub mod timeline;
