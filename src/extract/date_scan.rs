@@ -94,23 +94,7 @@ const MONTH_FORMS: [&[&[u8]]; 12] = [
 
 /// The end of the longest form of a month name written at `i` (any case).
 fn month_end(b: &[u8], i: usize) -> Option<usize> {
-    let head = b.get(i..i + 3)?;
-    // (`| 0x20` makes only letters into letters.)
-    let k = match [head[0] | 0x20, head[1] | 0x20, head[2] | 0x20] {
-        [b'j', b'a', b'n'] => 0,
-        [b'f', b'e', b'b'] => 1,
-        [b'm', b'a', b'r'] => 2,
-        [b'a', b'p', b'r'] => 3,
-        [b'm', b'a', b'y'] => 4,
-        [b'j', b'u', b'n'] => 5,
-        [b'j', b'u', b'l'] => 6,
-        [b'a', b'u', b'g'] => 7,
-        [b's', b'e', b'p'] => 8,
-        [b'o', b'c', b't'] => 9,
-        [b'n', b'o', b'v'] => 10,
-        [b'd', b'e', b'c'] => 11,
-        _ => return None,
-    };
+    let k = super::when::month_of_prefix(b.get(i..)?)?;
     MONTH_FORMS[k]
         .iter()
         .find(|f| {

@@ -27,6 +27,7 @@
 //! bytes are read again.
 
 use super::duration::{NUMBER_WORDS, UNIT_WORDS};
+use super::when::MONTH_HEADS;
 
 /// A set of hints (bit flags).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -71,12 +72,18 @@ impl std::ops::BitOrAssign for Hints {
     }
 }
 
+/// The first three letters of each hint word of [`WORDS`], in lower case: the bytes the
+/// block pass marks for a closer look.
+const WORD_HEADS: [[u8; 3]; 11] = [
+    *b"oon", *b"dni", *b"cen", *b"ser", *b"ust", *b"isi", *b"lie", *b"cco", *b"ubs", *b"eve",
+    *b"rio",
+];
+
 /// Set while reading when a line names a month (made `MONTH` if it also has a digit).
 const MONTH_WORD: Hints = Hints(1 << 15);
 
-/// Words whose presence is a hint, as written. Each starts with one of the three letters
-/// [`worth_a_look`] marks in any case (`oon`, `dni`, `cen`, `ser`, `ust`, `isi`, `lie`,
-/// `cco`, `ubs`, `eve`, `rio`).
+/// Words whose presence is a hint, as written. Each starts with one of the [`WORD_HEADS`],
+/// which [`worth_a_look`] marks in any case.
 const WORDS: &[(&str, Hints)] = &[
     ("oon", Hints::NOON),
     ("OON", Hints::NOON),
@@ -294,38 +301,13 @@ unsafe fn avx2_block(p: *const u8) -> u32 {
         ),
         or(three(b's', b'e', b'c'), three(b'd', b'a', b'y')),
     );
-    let month = or(
-        or(
-            or(
-                or(three(b'j', b'a', b'n'), three(b'f', b'e', b'b')),
-                or(three(b'm', b'a', b'r'), three(b'a', b'p', b'r')),
-            ),
-            or(
-                or(three(b'm', b'a', b'y'), three(b'j', b'u', b'n')),
-                or(three(b'j', b'u', b'l'), three(b'a', b'u', b'g')),
-            ),
-        ),
-        or(
-            or(three(b's', b'e', b'p'), three(b'o', b'c', b't')),
-            or(three(b'n', b'o', b'v'), three(b'd', b'e', b'c')),
-        ),
-    );
-    let hint_word = or(
-        or(
-            or(three(b'o', b'o', b'n'), three(b'd', b'n', b'i')),
-            or(three(b'c', b'e', b'n'), three(b's', b'e', b'r')),
-        ),
-        or(
-            or(
-                or(three(b'u', b's', b't'), three(b'i', b's', b'i')),
-                or(three(b'l', b'i', b'e'), three(b'c', b'c', b'o')),
-            ),
-            or(
-                three(b'u', b'b', b's'),
-                or(three(b'e', b'v', b'e'), three(b'r', b'i', b'o')),
-            ),
-        ),
-    );
+    let any = |heads: &[[u8; 3]]| {
+        heads.iter().fold(_mm256_setzero_si256(), |m, [a, b, c]| {
+            or(m, three(*a, *b, *c))
+        })
+    };
+    let month = any(&MONTH_HEADS);
+    let hint_word = any(&WORD_HEADS);
     let word = or(_mm256_andnot_si256(prev_letter, or(unit, month)), hint_word);
     _mm256_movemask_epi8(or(or(number, mark), word)) as u32
 }
@@ -412,30 +394,14 @@ fn worth_a_look(prev: u8, c: u8, next: u8, next2: u8) -> bool {
         | three(b'm', b'i', b'n')
         | three(b's', b'e', b'c')
         | three(b'd', b'a', b'y');
-    let month = three(b'j', b'a', b'n')
-        | three(b'f', b'e', b'b')
-        | three(b'm', b'a', b'r')
-        | three(b'a', b'p', b'r')
-        | three(b'm', b'a', b'y')
-        | three(b'j', b'u', b'n')
-        | three(b'j', b'u', b'l')
-        | three(b'a', b'u', b'g')
-        | three(b's', b'e', b'p')
-        | three(b'o', b'c', b't')
-        | three(b'n', b'o', b'v')
-        | three(b'd', b'e', b'c');
+    let any = |heads: &[[u8; 3]]| {
+        heads
+            .iter()
+            .fold(false, |m, [a, b, c]| m | three(*a, *b, *c))
+    };
+    let month = any(&MONTH_HEADS);
     // The hint words (`WORDS`), anywhere in a word.
-    let word = three(b'o', b'o', b'n')
-        | three(b'd', b'n', b'i')
-        | three(b'c', b'e', b'n')
-        | three(b's', b'e', b'r')
-        | three(b'u', b's', b't')
-        | three(b'i', b's', b'i')
-        | three(b'l', b'i', b'e')
-        | three(b'c', b'c', b'o')
-        | three(b'u', b'b', b's')
-        | three(b'e', b'v', b'e')
-        | three(b'r', b'i', b'o');
+    let word = any(&WORD_HEADS);
     number | mark | ((unit | month) & !prev_letter) | word
 }
 

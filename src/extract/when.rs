@@ -889,25 +889,17 @@ const MONTH_NAMES: [&[u8]; 12] = [
 ];
 
 /// The month whose name starts with the three letters `w` starts with (any case), 0–11.
-fn month_of_prefix(w: &[u8]) -> Option<usize> {
+pub(super) fn month_of_prefix(w: &[u8]) -> Option<usize> {
+    // (`| 0x20` makes only letters into letters.)
     let p = [w.first()? | 0x20, w.get(1)? | 0x20, w.get(2)? | 0x20];
-    let m = match &p {
-        b"jan" => 0,
-        b"feb" => 1,
-        b"mar" => 2,
-        b"apr" => 3,
-        b"may" => 4,
-        b"jun" => 5,
-        b"jul" => 6,
-        b"aug" => 7,
-        b"sep" => 8,
-        b"oct" => 9,
-        b"nov" => 10,
-        b"dec" => 11,
-        _ => return None,
-    };
-    Some(m)
+    MONTH_HEADS.iter().position(|h| *h == p)
 }
+
+/// The first three letters of each month's name, in lower case, January first.
+pub(super) const MONTH_HEADS: [[u8; 3]; 12] = [
+    *b"jan", *b"feb", *b"mar", *b"apr", *b"may", *b"jun", *b"jul", *b"aug", *b"sep", *b"oct",
+    *b"nov", *b"dec",
+];
 
 /// `Jan`, `january`, `Sept`, `MAY`: a whole word naming a month (`15Sep94` reads `Sep`).
 pub(super) fn word_is_month(w: &[u8]) -> bool {
@@ -926,13 +918,9 @@ pub(super) fn word_is_month(w: &[u8]) -> bool {
 
 /// True when `s` opens with a month name (`Jan`, `march`, `Sept`…), for cheap checks.
 pub fn starts_with_month(s: &str) -> bool {
-    const M: [&[u8; 3]; 12] = [
-        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
-        b"dec",
-    ];
     s.as_bytes()
         .get(..3)
-        .is_some_and(|h| M.iter().any(|m| h.eq_ignore_ascii_case(*m)))
+        .is_some_and(|h| MONTH_HEADS.iter().any(|m| h.eq_ignore_ascii_case(m)))
 }
 
 /// True when `s` says `noon` or `midnight` (the only times without digits).
